@@ -1,0 +1,74 @@
+"""Shared test fixtures: the named actors every app's tests use.
+
+resident      张伟, verified resident of 中加水岸小区 1栋 (新桥社区)
+worker        刘洋, community worker of 新桥社区 (金牛区 沙河源街道)
+outsider      陈静, community worker of 致强社区 (成华区 青龙街道): sees nothing of 新桥社区
+other_resident 黄敏, resident of 濱海家園 (致强社区)
+handler       赵磊, handler in 金牛区住房和城乡建设局
+supervisor    周敏, supervisor of 金牛区
+admin         superuser
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gongzhi.accounts.models import User
+from gongzhi.places.models import Place
+
+
+@pytest.fixture
+def demo(db):
+    """The demo's places, units and people (small: 成都市's divisions plus a few courtyards)."""
+    from gongzhi.demo.loader import demo_load
+
+    demo_load()
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def admin_user(demo) -> User:
+    return _user("admin")
+
+
+@pytest.fixture
+def resident(demo) -> User:
+    return _user("zhangwei")
+
+
+@pytest.fixture
+def other_resident(demo) -> User:
+    return _user("huangmin")
+
+
+@pytest.fixture
+def worker(demo) -> User:
+    return _user("liuyang")
+
+
+@pytest.fixture
+def outsider(demo) -> User:
+    return _user("chenjing")
+
+
+@pytest.fixture
+def handler(demo) -> User:
+    return _user("zhaolei")
+
+
+@pytest.fixture
+def supervisor(demo) -> User:
+    return _user("zhoumin")
+
+
+@pytest.fixture
+def xinqiao(demo) -> Place:
+    return Place.objects.get(code="510106041004")
+
+
+@pytest.fixture
+def zhiqiang(demo) -> Place:
+    return Place.objects.get(code="510108015017")

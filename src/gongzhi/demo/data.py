@@ -1,0 +1,53 @@
+"""The demo's made-up people, courtyards and units, placed in real Chengdu divisions.
+
+Names and numbers are invented; the division codes are real (NBS 2023).
+"""
+
+from __future__ import annotations
+
+DEMO_PASSWORD = "Gongzhi@2026"
+
+# community code → courtyards → buildings
+COURTYARDS: dict[str, dict[str, list[str]]] = {
+    "510106041004": {  # 金牛区 沙河源街道 新桥社区
+        "中加水岸小区": ["1栋", "2栋", "3栋"],
+        "府河苑": ["1栋", "2栋"],
+    },
+    "510108015017": {  # 成华区 青龙街道 致强社区
+        "濱海家園": ["A栋", "B栋"],
+        "致强小区": ["1栋"],
+    },
+    "510114004019": {  # 新都区 新都街道 正因社区
+        "正因花园": ["1栋", "2栋"],
+    },
+    "510107064004": {  # 武侯区 桂溪街道 永安社区 (成都高新区)
+        "藍光御府花都": ["1栋", "2栋"],
+    },
+}
+
+# name, kind, seat code, jurisdiction codes
+UNITS: list[tuple[str, str, str, list[str]]] = [
+    ("新桥社区居民委员会", "community", "510106041004", ["510106041004"]),
+    ("致强社区居民委员会", "community", "510108015017", ["510108015017"]),
+    ("沙河源街道办事处", "street", "510106041", ["510106041"]),
+    ("金牛区住房和城乡建设局", "district_department", "510106", ["510106"]),
+    ("金牛区综合行政执法局", "district_department", "510106", ["510106"]),
+    ("成都市公安局金牛区分局户籍科", "police", "510106", ["510106"]),
+    ("成华区住房和建设交通局", "district_department", "510108", ["510108"]),
+    ("中加水岸物业服务中心", "property_company", "510106041004", ["510106041004"]),
+]
+
+# username, name, phone, role, place (community code, or code/courtyard[/building]), unit
+PEOPLE: list[tuple[str, str, str, str, str, str]] = [
+    ("zhangwei", "张伟", "13900001001", "resident", "510106041004/中加水岸小区/1栋", ""),
+    ("lina", "李娜", "13900001002", "building_head", "510106041004/中加水岸小区/1栋", ""),
+    ("wangfang", "王芳", "13900001003", "volunteer", "510106041004/中加水岸小区", ""),
+    ("liuyang", "刘洋", "13900001004", "community_worker", "510106041004", ""),
+    ("chenjing", "陈静", "13900001005", "community_worker", "510108015017", ""),
+    ("huangmin", "黄敏", "13900001006", "resident", "510108015017/濱海家園/A栋", ""),
+    ("yangfan", "杨帆", "13900001007", "agent", "510106041004", ""),
+    ("zhaolei", "赵磊", "13900001008", "", "", "金牛区住房和城乡建设局"),
+    ("zhoumin", "周敏", "13900001009", "supervisor", "510106", ""),
+    ("wuqiang", "吴强", "13900001010", "official", "510106041", ""),
+    ("sunli", "孙丽", "13900001011", "official", "510106", ""),
+]

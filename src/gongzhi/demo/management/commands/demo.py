@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from gongzhi.demo.data import DEMO_PASSWORD
+from gongzhi.demo.loader import demo_load
+
+
+class Command(BaseCommand):
+    help = "Create the data directory and database, load the demo data and serve the site."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-serve", action="store_true", help="load the data, then stop")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        self.stdout.write(f"Data directory: {settings.DATA_DIR}")
+        call_command("migrate", interactive=False, verbosity=0)
+        accounts = demo_load()
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
+        for account in accounts:
+            self.stdout.write(
+                f"  {account.username:<10} {account.name:<4} {account.phone or '':<12} {account.role:<17} {account.place}"
+            )
+        if options["no_serve"]:
+            return
+        call_command(
+            "serve", host=options["host"], port=options["port"], workers=options["workers"]
+        )
