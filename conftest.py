@@ -17,12 +17,32 @@ from gongzhi.accounts.models import User
 from gongzhi.places.models import Place
 
 
-@pytest.fixture
-def demo(db):
-    """The demo's places, units and people (small: 成都市's divisions plus a few courtyards)."""
+def _ensure_demo() -> None:
     from gongzhi.demo.loader import demo_load
 
-    demo_load()
+    if not User.objects.filter(username="admin").exists():
+        demo_load()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo data once into the test database; each test runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        _ensure_demo()
+
+
+@pytest.fixture
+def demo(request):
+    """The demo's places, units and people (成都市's divisions plus a few courtyards and people).
+
+    Transactional tests (live server, concurrency) empty the database after themselves, so
+    they load the data again; ordinary tests share the copy loaded at session start.
+    """
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    else:
+        request.getfixturevalue("db")
+    _ensure_demo()
 
 
 def _user(username: str) -> User:

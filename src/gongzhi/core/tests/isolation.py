@@ -1,0 +1,95 @@
+"""The registry of place-scoped private data, walked by test_isolation.py.
+
+Every model whose rows belong to a place and are not public joins `PRIVATE_TYPES` with a way to
+make one, where the UI and the API list and show it, and a change an outsider must be refused.
+test_isolation.py fails when a model with a foreign key to Place is in neither `PRIVATE_TYPES`
+nor `PUBLIC_MODELS`, so a new type cannot forget to join.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+from django.urls import reverse
+
+from gongzhi.accounts.choices import Role
+from gongzhi.accounts.models import RoleGrant, User
+from gongzhi.accounts.services import role_grant, role_revoke, user_create
+from gongzhi.core.audit import audit_record
+from gongzhi.places.choices import PlaceLevel
+from gongzhi.places.models import Place
+
+
+@dataclass(frozen=True)
+class PrivateType:
+    name: str
+    # The role whose holder on the home community sees the object and on the other does not.
+    role: str
+    # make(place) → (object, a string that appears wherever the object is shown)
+    make: Callable[[Place], tuple[Model, str]]
+    ui_list: str | None = None
+    ui_detail: Callable[[Any], str] | None = None
+    api_list: str | None = None
+    api_detail: Callable[[Any], str] | None = None
+    # changes(actor, obj): attempts that must raise NotPermitted for the outsider
+    changes: list[Callable[[Any, Any], Any]] = field(default_factory=list)
+
+
+def _courtyard(community: Place) -> Place:
+    return Place.objects.filter(parent=community, level=PlaceLevel.COURTYARD).first() or community
+
+
+def make_person(community: Place) -> tuple[User, str]:
+    marker = f"iso_{uuid.uuid4().hex[:10]}"
+    person = user_create(actor=None, username=marker, password=None, name=marker)
+    role_grant(
+        actor=None,
+        user=person,
+        role=Role.RESIDENT,
+        place=_courtyard(community),
+        check_permission=False,
+    )
+    return person, marker
+
+
+def make_audit_entry(community: Place) -> tuple[Any, str]:
+    marker = f"iso-audit-{uuid.uuid4().hex[:10]}"
+    entry = audit_record(
+        actor=None, action="test.private", place=_courtyard(community), after={"m": marker}
+    )
+    # The log shows object_repr; an entry without an object shows its action and place.
+    return entry, "test.private"
+
+
+PRIVATE_TYPES: list[PrivateType] = [
+    PrivateType(
+        name="person",
+        role=Role.COMMUNITY_WORKER,
+        make=make_person,
+        ui_list="web:people",
+        ui_detail=lambda person: reverse("web:person_detail", args=[person.pk]),
+        api_list="api:person-list",
+        api_detail=lambda person: reverse("api:person-detail", args=[person.pk]),
+        changes=[
+            lambda actor, person: role_grant(
+                actor=actor, user=person, role=Role.VOLUNTEER, place=person.grants.first().place
+            ),
+            lambda actor, person: role_revoke(actor=actor, grant=person.grants.first()),
+        ],
+    ),
+    PrivateType(
+        name="audit entry",
+        role=Role.SUPERVISOR,
+        make=make_audit_entry,
+        ui_list="web:audit_log",
+    ),
+]
+
+# Models with a place that are public by design (the division tree, handling units' seats).
+PUBLIC_MODELS: set[type[Model]] = {Place}
+# Models covered by a PrivateType entry above.
+COVERED_MODELS: set[type[Model]] = {RoleGrant}
