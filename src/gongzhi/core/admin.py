@@ -1,9 +1,11 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from gongzhi.core.models import AuditEntry
+from gongzhi.core.checks import calendar_years_missing
+from gongzhi.core.models import AuditEntry, WorkdayOverride
 
 
 @admin.register(AuditEntry)
@@ -24,3 +26,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        for year in calendar_years_missing():
+            messages.warning(
+                request,
+                _(
+                    "The statutory holiday calendar has no data for %(year)d: until you add that year's "
+                    "holidays and make-up workdays here, deadlines count Monday to Friday."
+                )
+                % {"year": year},
+            )
+        return super().changelist_view(request, extra_context)

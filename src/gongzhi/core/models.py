@@ -82,3 +82,23 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.last_hash[:12]}"
+
+
+class WorkdayOverride(models.Model):
+    """An administrator's correction of the working-day calendar for one date.
+
+    The statutory calendar comes from the `chinesecalendar` package; this table overrides it
+    (a local holiday, a make-up workday) and supplies years the package does not know yet.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'workday' if self.is_workday else 'day off'}"
