@@ -1,16 +1,20 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
-from gongzhi.api import views
+from gongzhi.api import auth, views
 
 app_name = "api"
 
 urlpatterns = [
+    path("", views.ApiRoot.as_view(), name="root"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("auth/token/", obtain_auth_token, name="token"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
+    path("auth/token/", auth.TokenView.as_view(), name="token"),
     path("me/", views.Me.as_view(), name="me"),
     path("places/", views.PlaceList.as_view(), name="place-list"),
     path("places/<int:pk>/", views.PlaceDetail.as_view(), name="place-detail"),
@@ -18,4 +22,6 @@ urlpatterns = [
     path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit-detail"),
     path("people/", views.PersonList.as_view(), name="person-list"),
     path("people/<int:pk>/", views.PersonDetail.as_view(), name="person-detail"),
+    # Last: anything else under /api/v1/ is a 404 in the API's error format.
+    re_path(r"^.*$", views.NoEndpoint.as_view(), name="no-endpoint"),
 ]

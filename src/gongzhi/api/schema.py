@@ -1,0 +1,74 @@
+"""OpenAPI: every operation lists the errors it can answer, all in the one error format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+from rest_framework.schemas.inspectors import ViewInspector
+
+from gongzhi.api.errors import ErrorSerializer
+
+ERROR_DESCRIPTIONS = {
+    400: _("Invalid input (code `invalid`, problems per field in `fields`)."),
+    401: _("No or wrong credentials (code `not_authenticated` or `authentication_failed`)."),
+    403: _("Not allowed here (code `permission_denied`)."),
+    404: _("No such object, or not one you may see (code `not_found`)."),
+    409: _("The object changed in the meantime (code `conflict`)."),
+    429: _("Too many requests or failed log-ins (code `throttled` or `locked_out`)."),
+}
+
+# Paging parameters: a wrong cursor is a 404 (DRF), a wrong page size is ignored.
+PAGING = {"cursor", "page_size"}
+
+
+def error_response(status: int) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=str(ERROR_DESCRIPTIONS[status]))
+
+
+class ApiSchema(AutoSchema):
+    """AutoSchema that adds the error responses an operation can give.
+
+    Responses declared with @extend_schema win; the others follow from the view: 400 with
+    input, 401 unless public, 403 with a permission beyond "logged in" (or a session's CSRF
+    check), 404 with parameters (path, filters or cursor). Others, such as 409 from a
+    service's Conflict, are declared on the view with `error_response(409)`.
+    """
+
+    def error_statuses(self) -> list[int]:
+        parameters = self._get_parameters()
+        query = {p["name"] for p in parameters if p["in"] == "query"}
+        in_path = any(p["in"] == "path" for p in parameters)
+        checks = [type(p) for p in self.view.get_permissions()]
+        statuses = []
+        if self.method in {"POST", "PUT", "PATCH"} or query - PAGING:
+            statuses.append(400)
+        if any(check is not AllowAny for check in checks):
+            statuses.append(401)
+        if any(check not in {AllowAny, IsAuthenticated} for check in checks) or (
+            self.method not in SAFE_METHODS
+            and any(isinstance(a, SessionAuthentication) for a in self.view.get_authenticators())
+        ):
+            statuses.append(403)  # a permission refused, or the CSRF check of a session
+        if in_path or query:
+            statuses.append(404)
+        return statuses
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        for status in self.error_statuses():
+            if str(status) not in responses:
+                responses[str(status)] = self._get_response_for_code(
+                    error_response(status), str(status), direction=direction
+                )
+        return responses
+
+
+class Documented:
+    """Mixin for API views: their operations document their error responses (ApiSchema)."""
+
+    schema: ViewInspector | None = ApiSchema()
