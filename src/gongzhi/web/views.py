@@ -15,7 +15,13 @@ from gongzhi.places.models import Place
 from gongzhi.places.selectors import active_communities, place_ancestors, place_children
 from gongzhi.web.forms import LoginForm
 from gongzhi.web.pagination import keyset_page
+from gongzhi.web.place_labels import PlaceLabel, place_labels
 from gongzhi.web.roles import home_kind
+
+
+def _with_labels(grants: list[RoleGrant]) -> list[tuple[RoleGrant, PlaceLabel]]:
+    labels = place_labels(grant.place for grant in grants)
+    return [(grant, labels[grant.place_id]) for grant in grants]
 
 
 @require_GET
@@ -23,11 +29,12 @@ def home(request: HttpRequest) -> HttpResponse:
     kind = home_kind(request.user)
     context: dict[str, object] = {"kind": kind, "communities": active_communities()[:50]}
     if request.user.is_authenticated:
-        context["grants"] = (
+        grants = list(
             RoleGrant.objects.filter(user=request.user)
             .select_related("place")
             .order_by("place__path")
         )
+        context["grants"] = _with_labels(grants)
         context["units"] = request.user.units.select_related("place").all()
     return render(request, "web/home.html", context)
 
@@ -58,7 +65,15 @@ def people(request: HttpRequest) -> HttpResponse:
     if not permissions.has_perm_anywhere(request.user, "person.view"):
         raise Http404
     page = keyset_page(person_list(viewer=request.user), request, key="pk")
-    rows = [(person, person_contact(viewer=request.user, person=person)) for person in page.items]
+    labels = place_labels(grant.place for person in page.items for grant in person.grants.all())
+    rows = [
+        (
+            person,
+            person_contact(viewer=request.user, person=person),
+            [(grant, labels[grant.place_id]) for grant in person.grants.all()],
+        )
+        for person in page.items
+    ]
     return render(request, "web/people.html", {"page": page, "rows": rows})
 
 
@@ -72,7 +87,11 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(
         request,
         "web/person_detail.html",
-        {"person": person, "contact": person_contact(viewer=request.user, person=person)},
+        {
+            "person": person,
+            "contact": person_contact(viewer=request.user, person=person),
+            "grants": _with_labels(list(person.grants.all())),
+        },
     )
 
 

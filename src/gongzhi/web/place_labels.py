@@ -1,0 +1,44 @@
+"""How a page names a place: "中加水岸小区 1栋", within "金牛区 沙河源街道 新桥社区".
+
+A building's own name ("1栋") says little; people name it with its courtyard, and place it by
+district, street and community. `place_labels` builds these for any number of places with one
+query for all their ancestors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from gongzhi.places.choices import PlaceLevel
+from gongzhi.places.models import Place
+
+# Levels named together with the place itself, and levels that say where it lies.
+LOCAL_LEVELS = frozenset(
+    {PlaceLevel.COURTYARD, PlaceLevel.BUILDING, PlaceLevel.GRID, PlaceLevel.OTHER}
+)
+WITHIN_LEVELS = frozenset({PlaceLevel.DISTRICT, PlaceLevel.STREET, PlaceLevel.COMMUNITY})
+
+
+@dataclass(frozen=True)
+class PlaceLabel:
+    name: str
+    within: str
+
+
+def place_labels(places: Iterable[Place]) -> dict[int, PlaceLabel]:
+    """place id → its label; one query whatever the number of places."""
+    places = list({place.pk: place for place in places}.values())
+    paths = {path for place in places for path in place.ancestor_paths()}
+    ancestors = (
+        {a.path: a for a in Place.objects.filter(path__in=paths).only("path", "name", "level")}
+        if paths
+        else {}
+    )
+    labels = {}
+    for place in places:
+        chain = [ancestors[path] for path in place.ancestor_paths() if path in ancestors]
+        local = [a.name for a in chain if a.level in LOCAL_LEVELS]
+        within = [a.name for a in chain if a.level in WITHIN_LEVELS]
+        labels[place.pk] = PlaceLabel(name=" ".join([*local, place.name]), within=" ".join(within))
+    return labels

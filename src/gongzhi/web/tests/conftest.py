@@ -1,0 +1,141 @@
+"""Browser fixtures: Playwright (sync API) driving Debian's Chromium against the live server.
+
+`browser` starts Chromium once per session; `page` is a fresh context (cookies, viewport) per
+test; `visit(path)` navigates and fails the test on any serious or critical axe-core violation,
+so every page a browser test sees is also an accessibility test.
+
+The live server needs committed data (its threads use their own database connections), and the
+demo takes seconds to load. Instead of pytest-django's flush-and-reload after every test,
+browser tests share one committed copy of the demo (the same data the root conftest loads once
+per session) and leave it in place: they only log in, read and switch languages.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the test thread, which trips Django's
+# async-unsafe check on every ORM call made from the test itself.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Impacts that fail a page; set AXE_PRINT_ALL=1 to see the "moderate" and "minor" ones too.
+AXE_FAILING_IMPACTS = {"serious", "critical"}
+
+
+def _demo_present() -> bool:
+    from gongzhi.accounts.models import User
+
+    return User.objects.filter(username="admin").exists()
+
+
+@pytest.fixture
+def transactional_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """For tests under web/tests: committed demo data that is not flushed afterwards.
+
+    pytest-django's live_server asks for this fixture; overriding it here keeps the demo (loaded
+    once, committed) for the next browser test instead of emptying the database each time.
+    """
+    from gongzhi.demo.loader import demo_load
+
+    with django_db_blocker.unblock():
+        if not _demo_present():
+            demo_load()
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: install Debian's chromium, or run -m 'not browser'"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser context (no cookies, a desktop window) for each test."""
+    # A browser in Chengdu asks for Chinese; LocaleMiddleware answers with 简体中文.
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_report(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}\n  {violation['helpUrl']}"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+            for check in node.get("any", []) + node.get("all", []) + node.get("none", []):
+                lines.append(f"      * {check['message']}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core on the page as it is now; fail on serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    if os.environ.get("AXE_PRINT_ALL"):
+        print(f"\n{page.url}:\n{axe_report(violations)}")
+    failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+    assert not failing, f"axe-core on {page.url}:\n{axe_report(failing)}"
+
+
+class Visitor:
+    """Every page a browser test reaches goes through here and is checked with axe-core.
+
+    visit("/path/") navigates; visit.follow(locator) clicks something that loads a new page
+    (a link, a submit button) and waits for it. Both return the page after the check.
+    """
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+
+    def __call__(self, path: str) -> Any:
+        response = self.page.goto(path)
+        assert response is not None, f"GET {path}: no response"
+        assert response.ok, f"GET {path}: {response.status}"
+        assert_accessible(self.page)
+        return self.page
+
+    def follow(self, locator: Any) -> Any:
+        with self.page.expect_navigation() as navigation:
+            locator.click()
+        response = navigation.value
+        assert response is None or response.ok, f"{self.page.url}: {response.status}"
+        assert_accessible(self.page)
+        return self.page
+
+
+@pytest.fixture
+def visit(page: Any) -> Visitor:
+    return Visitor(page)

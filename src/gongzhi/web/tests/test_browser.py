@@ -1,0 +1,180 @@
+"""The web shell in a real browser: log-in, home pages, people, languages, narrow screens.
+
+Every page goes through `visit` (conftest), which fails on serious or critical axe-core
+violations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import translation
+
+from gongzhi.accounts.choices import Role
+from gongzhi.demo.data import DEMO_PASSWORD
+from gongzhi.web.tests.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+WORKER_MOBILE = "13900001004"  # 刘洋, community worker of 新桥社区
+
+
+def log_in(visit: Any, login: str) -> Any:
+    page = visit("/login/")
+    page.get_by_label(label("Username or mobile number")).fill(login)
+    page.get_by_label(label("Password"), exact=True).fill(DEMO_PASSWORD)
+    return visit.follow(page.locator("main form button[type=submit]"))
+
+
+def html_lang(page: Any) -> str:
+    return page.evaluate("document.documentElement.lang")
+
+
+def label(text: Any, language: str = "zh-hans") -> str:
+    """A msgid (or lazy label) as the page shows it, whether or not a catalog translates it yet."""
+    with translation.override(language):
+        return translation.gettext(text) if isinstance(text, str) else str(text)
+
+
+def test_anonymous_home_shows_the_communities(visit):
+    page = visit("/")
+
+    assert html_lang(page) == "zh-hans"
+    communities = page.get_by_role("region", name=label("Communities on the platform"))
+    assert communities.get_by_role("link", name="新桥社区").is_visible()
+    assert page.get_by_role("link", name=label("Log in")).first.is_visible()
+
+
+def test_resident_logs_in_with_username_and_sees_their_place(visit):
+    page = log_in(visit, "zhangwei")
+
+    assert urlsplit(page.url).path == "/"
+    assert "张伟" in page.get_by_role("heading", level=1).inner_text()
+    roles = page.get_by_role("region", name=label("Your roles"))
+    row = roles.get_by_role("row").filter(has_text=label(Role.RESIDENT.label))
+    assert "中加水岸小区 1栋" in row.inner_text()
+    # Residents have no staff tools.
+    assert page.get_by_role("link", name=label("People")).count() == 0
+
+
+def test_worker_logs_in_with_mobile_number_and_opens_people(visit):
+    page = log_in(visit, WORKER_MOBILE)
+
+    assert "刘洋" in page.get_by_role("heading", level=1).inner_text()
+    assert label("Community workbench") in page.locator("main").inner_text()
+    roles = page.get_by_role("region", name=label("Your roles"))
+    assert "新桥社区" in roles.inner_text()
+
+    page = visit.follow(
+        page.get_by_role("navigation", name=label("Main")).get_by_role("link", name=label("People"))
+    )
+    table = page.get_by_role("table")
+    assert table.get_by_role("link", name="张伟").is_visible()
+    assert "13900001001" in table.inner_text()  # the worker may call residents back
+    assert "新桥社区" in table.inner_text()
+    assert "黄敏" not in table.inner_text()  # 致强社区's resident
+
+    page = visit.follow(table.get_by_role("link", name="张伟"))
+    assert page.get_by_role("heading", level=1).inner_text() == "张伟"
+
+
+def test_a_wrong_password_is_announced_next_to_the_fields(visit):
+    page = visit("/login/")
+    page.get_by_label(label("Username or mobile number")).fill("zhangwei")
+    page.get_by_label(label("Password"), exact=True).fill("not-the-password-1A")
+
+    page = visit.follow(page.locator("main form button[type=submit]"))
+    alert = page.get_by_role("alert")
+    assert alert.is_visible()
+    password = page.get_by_label(label("Password"), exact=True)
+    assert password.get_attribute("aria-invalid") == "true"
+    assert password.get_attribute("aria-describedby") == alert.get_attribute("id")
+
+
+def test_language_switch_changes_the_page_language_and_back(visit):
+    page = visit("/")
+    heading = page.get_by_role("heading", level=1).inner_text()
+    switch = page.get_by_role("form", name=label("Language"))
+
+    page = visit.follow(switch.get_by_role("button", name="English"))
+    assert html_lang(page) == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Community co-governance"
+    switch = page.get_by_role("form", name="Language")
+    assert switch.get_by_role("button", name="English").get_attribute("aria-current") == "true"
+
+    page = visit.follow(switch.get_by_role("button", name="繁體中文"))
+    assert html_lang(page) == "zh-hant"
+    assert page.get_by_role("heading", level=1).inner_text() == label(
+        "Community co-governance", "zh-hant"
+    )
+
+    switch = page.get_by_role("form", name=label("Language", "zh-hant"))
+    page = visit.follow(switch.get_by_role("button", name="简体中文"))
+    assert html_lang(page) == "zh-hans"
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+
+
+@pytest.mark.parametrize(
+    ("login", "path"),
+    [
+        (None, "/"),
+        ("zhangwei", "/"),
+        (WORKER_MOBILE, "/"),
+        (WORKER_MOBILE, "/people/"),
+        ("zhoumin", "/"),
+        ("zhoumin", "/audit/"),
+    ],
+)
+def test_pages_have_no_horizontal_scroll_on_a_360_px_screen(visit, page, login, path):
+    page.set_viewport_size({"width": 360, "height": 740})
+    if login:
+        log_in(visit, login)
+    visit(path)
+
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 360, f"{path} is {width} px wide on a 360 px screen"
+
+
+def test_anonymous_visitor_opens_a_community_and_walks_up_the_breadcrumb(visit):
+    page = visit("/")
+    communities = page.get_by_role("region", name=label("Communities on the platform"))
+
+    page = visit.follow(communities.get_by_role("link", name="新桥社区"))
+    assert page.get_by_role("heading", level=1).inner_text() == "新桥社区"
+    breadcrumb = page.get_by_role("navigation", name=label("Breadcrumb"))
+    ancestors = breadcrumb.get_by_role("link").all_inner_texts()
+    assert ancestors[-3:] == ["成都市", "金牛区", "沙河源街道"], ancestors
+    assert page.get_by_role("link", name="中加水岸小区").is_visible()
+
+    page = visit.follow(breadcrumb.get_by_role("link", name="沙河源街道"))
+    assert page.get_by_role("heading", level=1).inner_text() == "沙河源街道"
+
+
+def test_supervisor_sees_masked_phones_and_the_audit_log(visit):
+    page = log_in(visit, "zhoumin")
+    assert label("Supervision") in page.locator("main").inner_text()
+    nav = page.get_by_role("navigation", name=label("Main"))
+
+    page = visit.follow(nav.get_by_role("link", name=label("People")))
+    table = page.get_by_role("table").inner_text()
+    assert "139****1001" in table
+    assert "13900001001" not in table
+
+    page = visit.follow(nav.get_by_role("link", name=label("Audit log")))
+    assert page.get_by_role("heading", level=1).inner_text() == label("Audit log")
+    assert page.get_by_role("table").get_by_role("row").count() > 1
+
+
+def test_pages_are_accessible_in_dark_mode_too(visit, page):
+    page.emulate_media(color_scheme="dark")
+    visit("/")
+    log_in(visit, WORKER_MOBILE)
+    visit("/people/")
+
+
+def test_the_accessibility_check_can_fail(page):
+    page.set_content('<html><body><img src="data:,"><button></button></body></html>')
+    with pytest.raises(AssertionError, match="image-alt"):
+        assert_accessible(page)
