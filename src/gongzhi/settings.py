@@ -83,7 +83,10 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.web",
     "gongzhi.api",
+    "gongzhi.cases",
     "gongzhi.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +145,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DATABASES["default"]["TEST"] = {"NAME": env("GONGZHI_TEST_DB_NAME") or None}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and TESTING:
+    # A file, not shared-cache memory, so tests with real concurrent transactions can run.
+    DATABASES["default"]["TEST"]["NAME"] = str(DATA_DIR / "test.sqlite3")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -228,7 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "gongzhi.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "gongzhi.api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "gongzhi.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
 }
@@ -252,3 +258,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Uploads: photos are checked by content and re-encoded; this caps each file.
+MAX_UPLOAD_BYTES = envint("GONGZHI_MAX_UPLOAD_MB", 10) * 1_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
+# Cases: a case returned this many times goes to the supervisor's list.
+CASE_MAX_RETURNS = envint("GONGZHI_CASE_MAX_RETURNS", 2)
+# Cases: reminders go out when this share of the time to resolve is left.
+CASE_REMIND_AT_REMAINING = 0.25
+
+# Background tasks: django-tasks with its database backend, run by `gongzhi worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -9,3 +9,4 @@ urlpatterns = [
     path("api/v1/", include("gongzhi.api.urls")),
     path("admin/", admin.site.urls),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+handler500 = "gongzhi.api.errors.server_error"

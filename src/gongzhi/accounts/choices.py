@@ -20,12 +20,20 @@ class Role(models.TextChoices):
 class UnitKind(models.TextChoices):
     COMMUNITY = "community", _("Community committee")
     STREET = "street", _("Street office")
+    DISTRICT_OFFICE = "district_office", _("District coordination office")
+    CITY_OFFICE = "city_office", _("City hotline / coordination office")
     DISTRICT_DEPARTMENT = "district_department", _("District department")
     CITY_DEPARTMENT = "city_department", _("City department")
     POLICE = "police", _("Public security")
     PROPERTY_COMPANY = "property_company", _("Property company")
     UTILITY = "utility", _("Utility company")
     OTHER = "other", _("Other")
+
+
+# Offices that take any case escalated to their level (the general office of a division).
+GENERAL_OFFICE_KINDS = frozenset(
+    {UnitKind.COMMUNITY, UnitKind.STREET, UnitKind.DISTRICT_OFFICE, UnitKind.CITY_OFFICE}
+)
 
 
 class UnitRole(models.TextChoices):

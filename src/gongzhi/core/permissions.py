@@ -32,6 +32,16 @@ POLICY: dict[str, frozenset[str]] = {
     "place.manage": frozenset({Role.ADMIN}),
     "unit.manage": frozenset({Role.ADMIN}),
     "staff.workbench": STAFF_ROLES,
+    # Cases: who may register a case for a resident or from patrol, see every case of a
+    # place, route and re-route, and supervise (督办).
+    "case.register": frozenset({Role.AGENT, Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "case.view": frozenset(
+        {Role.AGENT, Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN}
+    ),
+    "case.dispatch": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "case.supervise": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # The reporter's identity and contact, when the reporter allowed it or the viewer is staff.
+    "case.view_contact": frozenset({Role.AGENT, Role.COMMUNITY_WORKER, Role.ADMIN}),
 }
 
 # Roles a granter may hand out on a place: admins any, others only the resident-side ones.
@@ -67,9 +77,31 @@ def grants_of(user: Any) -> list[Grant]:
     return cached
 
 
+def unit_ids_of(user: Any) -> dict[int, str]:
+    """The handling units the user belongs to (unit id → role in unit), loaded once (one query)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached: dict[int, str] | None = getattr(user, "_gongzhi_units", None)
+    if cached is None:
+        from gongzhi.accounts.models import UnitMembership
+
+        cached = dict(
+            UnitMembership.objects.filter(user_id=user.pk, unit__is_active=True).values_list(
+                "unit_id", "role"
+            )
+        )
+        user._gongzhi_units = cached
+    return cached
+
+
+def is_unit_member(user: Any, unit_id: int | None) -> bool:
+    return unit_id is not None and unit_id in unit_ids_of(user)
+
+
 def forget_grants(user: Any) -> None:
-    if hasattr(user, "_gongzhi_grants"):
-        del user._gongzhi_grants
+    for attribute in ("_gongzhi_grants", "_gongzhi_units"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def is_superuser(user: Any) -> bool:
@@ -114,16 +146,22 @@ def scope_paths(user: Any, perm: str) -> list[str] | None:
     return [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
 
 
-def place_q(user: Any, perm: str, place_field: str = "place") -> Q:
-    """A filter selecting rows whose place lies where `perm` holds."""
+def place_q(
+    user: Any, perm: str, place_field: str = "place", *, path_field: str | None = None
+) -> Q:
+    """A filter selecting rows whose place lies where `perm` holds.
+
+    `path_field` names a denormalised copy of the place's path on the row (no join needed).
+    """
     paths = scope_paths(user, perm)
     if paths is None:
         return Q()
     if not paths:
         return Q(pk__in=[])
+    lookup = f"{path_field}__startswith" if path_field else f"{place_field}__path__startswith"
     q = Q()
     for path in paths:
-        q |= Q(**{f"{place_field}__path__startswith": path})
+        q |= Q(**{lookup: path})
     return q
 
 

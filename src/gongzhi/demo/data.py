@@ -34,20 +34,43 @@ UNITS: list[tuple[str, str, str, list[str]]] = [
     ("金牛区综合行政执法局", "district_department", "510106", ["510106"]),
     ("成都市公安局金牛区分局户籍科", "police", "510106", ["510106"]),
     ("成华区住房和建设交通局", "district_department", "510108", ["510108"]),
-    ("中加水岸物业服务中心", "property_company", "510106041004", ["510106041004"]),
+    (
+        "中加水岸物业服务中心",
+        "property_company",
+        "510106041004/中加水岸小区",
+        ["510106041004/中加水岸小区"],
+    ),
+    ("金牛区社区发展治理委员会", "district_office", "510106", ["510106"]),
+    ("成华区社区发展治理委员会", "district_office", "510108", ["510108"]),
+    ("成都市住房和城乡建设局", "city_department", "5101", ["5101"]),
+    ("成都市网络理政服务中心", "city_office", "5101", ["5101"]),
+]
+
+# category code ('' = any), place, unit: the most specific rule wins; cases no rule covers go
+# to the community committee, and escalations without a rule to the general office above.
+ROUTING_RULES: list[tuple[str, str, str]] = [
+    ("property", "510106041004/中加水岸小区", "中加水岸物业服务中心"),
+    ("property", "510106", "金牛区住房和城乡建设局"),
+    ("household", "510106", "成都市公安局金牛区分局户籍科"),
+    ("construction", "510106", "金牛区综合行政执法局"),
+    ("roads", "510106", "金牛区综合行政执法局"),
+    ("property", "510108", "成华区住房和建设交通局"),
+    ("property", "5101", "成都市住房和城乡建设局"),
 ]
 
 # username, name, phone, role, place (community code, or code/courtyard[/building]), unit
+# (a person with a role and a unit appears twice: once per capacity)
 PEOPLE: list[tuple[str, str, str, str, str, str]] = [
     ("zhangwei", "张伟", "13900001001", "resident", "510106041004/中加水岸小区/1栋", ""),
     ("lina", "李娜", "13900001002", "building_head", "510106041004/中加水岸小区/1栋", ""),
     ("wangfang", "王芳", "13900001003", "volunteer", "510106041004/中加水岸小区", ""),
-    ("liuyang", "刘洋", "13900001004", "community_worker", "510106041004", ""),
-    ("chenjing", "陈静", "13900001005", "community_worker", "510108015017", ""),
+    ("liuyang", "刘洋", "13900001004", "community_worker", "510106041004", "新桥社区居民委员会"),
+    ("chenjing", "陈静", "13900001005", "community_worker", "510108015017", "致强社区居民委员会"),
     ("huangmin", "黄敏", "13900001006", "resident", "510108015017/濱海家園/A栋", ""),
     ("yangfan", "杨帆", "13900001007", "agent", "510106041004", ""),
     ("zhaolei", "赵磊", "13900001008", "", "", "金牛区住房和城乡建设局"),
+    ("wuyong", "吴勇", "13900001012", "", "", "中加水岸物业服务中心"),
     ("zhoumin", "周敏", "13900001009", "supervisor", "510106", ""),
-    ("wuqiang", "吴强", "13900001010", "official", "510106041", ""),
+    ("wuqiang", "吴强", "13900001010", "official", "510106041", "沙河源街道办事处"),
     ("sunli", "孙丽", "13900001011", "official", "510106", ""),
 ]

@@ -9,6 +9,8 @@ from django.db import transaction
 
 from gongzhi.accounts.models import Unit, User
 from gongzhi.accounts.services import role_grant, unit_create, unit_member_add, user_create
+from gongzhi.cases.defaults import load_defaults
+from gongzhi.cases.models import Category, CategoryQuestion, RoutingRule, TimeLimit
 from gongzhi.core import request_context
 from gongzhi.places.choices import CodeSystem, PlaceLevel
 from gongzhi.places.divisions import divisions_import, read_division_files
@@ -74,6 +76,16 @@ def demo_load() -> list[DemoAccount]:
                     place=_place(seat),
                     jurisdiction=[_place(code) for code in jurisdiction],
                 )
+        # The migration loads the default categories and time limits; a flushed database (or an
+        # administrator's clean-up) may lack them.
+        load_defaults(Category, CategoryQuestion, TimeLimit)
+        for category_code, place_path, unit_name in data.ROUTING_RULES:
+            category = Category.objects.get(code=category_code) if category_code else None
+            RoutingRule.objects.get_or_create(
+                category=category,
+                place=_place(place_path),
+                defaults={"unit": Unit.objects.get(name=unit_name)},
+            )
         accounts = [DemoAccount("admin", admin.name, "", "superuser", "成都市")]
         for username, name, phone, role, place_path, unit_name in data.PEOPLE:
             user = User.objects.filter(username=username).first() or user_create(

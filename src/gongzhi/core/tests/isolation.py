@@ -19,6 +19,7 @@ from django.urls import reverse
 from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import RoleGrant, User
 from gongzhi.accounts.services import role_grant, role_revoke, user_create
+from gongzhi.cases.models import Case, RoutingRule
 from gongzhi.core.audit import audit_record
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
@@ -89,7 +90,9 @@ PRIVATE_TYPES: list[PrivateType] = [
     ),
 ]
 
-# Models with a place that are public by design (the division tree, handling units' seats).
-PUBLIC_MODELS: set[type[Model]] = {Place}
+# Models with a place that are public by design (the division tree, routing configuration).
+PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule}
+# Cases join PRIVATE_TYPES with their pages and endpoints (being built in this session).
+PENDING_MODELS: set[type[Model]] = {Case}
 # Models covered by a PrivateType entry above.
 COVERED_MODELS: set[type[Model]] = {RoleGrant}

@@ -1,0 +1,79 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    DISPATCHED = "dispatched", _("Dispatched")
+    RETURNED = "returned", _("Returned")
+    ESCALATED = "escalated", _("Escalated")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+
+
+OPEN_STATES = frozenset(
+    {
+        CaseState.SUBMITTED,
+        CaseState.DISPATCHED,
+        CaseState.RETURNED,
+        CaseState.ESCALATED,
+        CaseState.ACCEPTED,
+        CaseState.IN_PROGRESS,
+    }
+)
+# States waiting for a unit to accept (签收); the accept deadline runs.
+AWAITING_ACCEPT = frozenset({CaseState.DISPATCHED, CaseState.ESCALATED})
+# States in which the handling unit works on the case; the resolve deadline runs.
+HANDLING = frozenset({CaseState.ACCEPTED, CaseState.IN_PROGRESS})
+
+
+class Nature(models.TextChoices):
+    INQUIRY = "inquiry", _("Inquiry")
+    HELP = "help", _("Request for help")
+    COMPLAINT = "complaint", _("Complaint")
+    TIP_OFF = "tip_off", _("Tip-off")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web (resident)")
+    API = "api", _("API")
+    AGENT = "agent", _("Service centre agent")
+    PHONE = "phone", _("Phone (registered by an agent)")
+    PATROL = "patrol", _("Found on patrol")
+    OPEN311 = "open311", _("Open311")
+
+
+class ReturnReason(models.TextChoices):
+    WRONG_AREA = "wrong_area", _("Wrong area (属地不符)")
+    WRONG_DUTY = "wrong_duty", _("Wrong duty (职能不符)")
+    OTHER = "other", _("Other")
+
+
+class LimitUnit(models.TextChoices):
+    HOURS = "hours", _("hours")
+    WORKDAYS = "workdays", _("working days")
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class QuestionType(models.TextChoices):
+    """The six datatypes of Open311 GeoReport v2 attributes."""
+
+    STRING = "string", _("Short text")
+    NUMBER = "number", _("Number")
+    DATETIME = "datetime", _("Date and time")
+    TEXT = "text", _("Long text")
+    SINGLEVALUELIST = "singlevaluelist", _("One choice")
+    MULTIVALUELIST = "multivaluelist", _("Several choices")
