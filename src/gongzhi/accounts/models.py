@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.choices import Role, UnitKind, UnitRole
@@ -68,7 +69,7 @@ class RoleGrant(models.Model):
         related_name="+",
         verbose_name=_("granted by"),
     )
-    granted_at = models.DateTimeField(_("granted at"))
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("role grant")

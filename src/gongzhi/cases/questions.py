@@ -15,7 +15,14 @@ from gongzhi.core.errors import InvalidInput
 
 
 def questions_for(category: Category) -> list[CategoryQuestion]:
-    return list(category.questions.order_by("order"))
+    """The category's questions and those of its ancestors (a child inherits; its own question
+    with the same code wins), the ancestors' first."""
+    lineage = category.lineage_ids()
+    rows = CategoryQuestion.objects.filter(category_id__in=lineage)
+    by_code: dict[str, CategoryQuestion] = {}
+    for question in sorted(rows, key=lambda q: (-lineage.index(q.category_id), q.order)):
+        by_code[question.code] = question
+    return list(by_code.values())
 
 
 def _one(question: CategoryQuestion, value: Any) -> Any:

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from gongzhi.core.admin_audit import AuditedAdmin
 from gongzhi.core.checks import calendar_years_missing
 from gongzhi.core.models import AuditEntry, WorkdayOverride
 
@@ -29,7 +30,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(admin.ModelAdmin):
+class WorkdayOverrideAdmin(AuditedAdmin):
     list_display = ["date", "is_workday", "note"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"

@@ -68,3 +68,19 @@ def test_revoking_is_audited_and_refused_to_outsiders(demo, worker, outsider, xi
     role_revoke(actor=worker, grant=grant)
     assert not RoleGrant.objects.filter(user=person).exists()
     assert AuditEntry.objects.filter(action="role.revoked", before__user=person.pk).exists()
+
+
+def test_admin_edits_of_people_are_audited_without_secrets(demo, admin_client, worker):
+    from django.urls import reverse
+
+    url = reverse("admin:auth_user_password_change", args=[worker.pk])
+    response = admin_client.post(
+        url, {"password1": "N3w-Secret-pw", "password2": "N3w-Secret-pw", "usable_password": "true"}
+    )
+    assert response.status_code == 302
+    url = reverse("admin:accounts_user_change", args=[worker.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    entries = AuditEntry.objects.filter(object_id=str(worker.pk), object_type="accounts.user")
+    assert entries.filter(action="accounts.user.password_changed", actor__username="admin").exists()
+    assert "N3w-Secret-pw" not in str(list(entries.values_list("after", flat=True)))

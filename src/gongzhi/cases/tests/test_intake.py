@@ -161,3 +161,10 @@ def test_only_staff_of_the_place_register_for_others(outsider, building, residen
             description="巡查发现",
             place=building,
         )
+
+
+def test_a_subcategory_inherits_its_parents_questions(report):
+    case = report(category=category("property.elevator"), answers={"since": "today"})
+    assert case.answers == {"since": "today"}
+    with pytest.raises(InvalidInput):
+        report(category=category("property.elevator"), answers={"since": "never"})

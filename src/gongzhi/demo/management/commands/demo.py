@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from gongzhi.demo.cases import demo_cases_load
 from gongzhi.demo.data import DEMO_PASSWORD
 from gongzhi.demo.loader import demo_load
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Data directory: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         accounts = demo_load()
+        made = demo_cases_load()
+        if made:
+            self.stdout.write(f"Loaded {made} demo cases.")
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(
