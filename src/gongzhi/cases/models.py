@@ -255,7 +255,7 @@ class Case(models.Model):
             models.Index(
                 fields=["resolve_due_at"],
                 name="case_open_resolve_due",
-                condition=Q(state__in=[s.value for s in OPEN_STATES]),
+                condition=Q(state__in=sorted(s.value for s in OPEN_STATES)),
             ),
             models.Index(
                 fields=["accept_due_at"],

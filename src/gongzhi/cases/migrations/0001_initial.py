@@ -718,11 +718,11 @@ class Migration(migrations.Migration):
                     (
                         "state__in",
                         [
+                            "accepted",
+                            "dispatched",
                             "escalated",
                             "in_progress",
-                            "dispatched",
                             "returned",
-                            "accepted",
                             "submitted",
                         ],
                     )

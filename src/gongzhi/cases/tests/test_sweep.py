@@ -161,3 +161,46 @@ def test_two_handlers_accepting_at_once_exactly_one_wins(demo_committed, residen
     assert case.state == CaseState.ACCEPTED
     assert case.events.filter(action="accept").count() == 1
     assert connection.vendor in {"postgresql", "sqlite"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sweeping_at_once_escalate_each_case_once(demo_committed, resident):
+    from .conftest import category
+
+    with clock.frozen(MONDAY_MORNING):
+        cases = [
+            services.case_report(
+                actor=resident,
+                channel="web",
+                category=category("neighbours"),
+                nature="help",
+                title=f"并发巡检 {i}",
+                description="两个工作进程同时扫描",
+                place=resident.grants.get().place,
+            )
+            for i in range(6)
+        ]
+    after = max(c.accept_due_at for c in cases) + dt.timedelta(minutes=1)
+    barrier = threading.Barrier(2)
+    results: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+
+    def sweep() -> None:
+        try:
+            barrier.wait(timeout=10)
+            with clock.frozen(after):
+                results.append(services.case_deadline_sweep())
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert sum(r["escalated"] for r in results) == 6
+    for case in Case.objects.filter(pk__in=[c.pk for c in cases]):
+        assert case.escalation_level == 1 and case.events.filter(action="escalate").count() == 1
