@@ -9,9 +9,20 @@ from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
 
 
+def _subtree_range(path: str) -> tuple[str, str]:
+    max_length = Place._meta.get_field("path").max_length or 255
+    return path, path + Place.alphabet[-1] * (max_length - len(path))
+
+
 def place_subtree(*, place: Place, include_self: bool = True) -> QuerySet[Place]:
-    """Everything under `place`, as one `path LIKE 'prefix%'` query."""
-    qs = Place.objects.filter(path__startswith=place.path)
+    """Everything under `place` in tree order, as one range scan of the unique path index.
+
+    A descendant's path starts with `place.path` and continues in the path alphabet, so it lies
+    between the path and the path padded with the alphabet's last character. Unlike
+    `path LIKE 'prefix%'`, the range uses the index on SQLite as well as on PostgreSQL (and it is
+    how treebeard itself lists children).
+    """
+    qs = Place.objects.filter(path__range=_subtree_range(place.path))
     if not include_self:
         qs = qs.exclude(pk=place.pk)
     return qs.order_by("path")
@@ -35,22 +46,29 @@ def place_by_code(*, code: str, code_system: str | None = None) -> Place | None:
 
 
 def place_at_point(*, latitude: float, longitude: float) -> Place | None:
-    """The smallest place whose boundary contains the point, or None.
+    """The smallest active place whose boundary contains the point (edges included), or None.
 
-    The bounding-box columns narrow the candidates with an index; shapely tests the polygons.
+    One query: the bounding-box columns narrow the candidates with an index, deepest first;
+    shapely tests their polygons. Of overlapping places at the same depth, the smaller wins.
     """
     candidates = Place.objects.filter(
+        is_active=True,
         boundary__isnull=False,
         min_lat__lte=latitude,
         max_lat__gte=latitude,
         min_lng__lte=longitude,
         max_lng__gte=longitude,
-    ).order_by("-depth")
+    ).order_by("-depth", "path")
     point = Point(longitude, latitude)
+    found: Place | None = None
+    found_area = 0.0
     for place in candidates:
-        if shape(place.boundary).covers(point):
-            return place
-    return None
+        if found is not None and place.depth < found.depth:
+            break
+        geom = shape(place.boundary)
+        if geom.covers(point) and (found is None or geom.area < found_area):
+            found, found_area = place, geom.area
+    return found
 
 
 def active_communities() -> QuerySet[Place]:

