@@ -11,6 +11,7 @@ from gongzhi.core import permissions
 from gongzhi.core.errors import NotFound
 from gongzhi.core.masking import mask_name, mask_phone
 from gongzhi.places.models import Place
+from gongzhi.places.selectors import subtree_range
 
 
 def person_list(
@@ -19,7 +20,7 @@ def person_list(
     """People with a role somewhere the viewer may see people; their grants prefetched there."""
     grants = permissions.scope(RoleGrant.objects.all(), viewer, "person.view")
     if place is not None:
-        grants = grants.filter(place__path__startswith=place.path)
+        grants = grants.filter(place__path__range=subtree_range(place.path))
     if role:
         grants = grants.filter(role=role)
     visible = grants.filter(user=OuterRef("pk"))
@@ -59,5 +60,5 @@ def unit_list(*, place: Place | None = None) -> QuerySet[Unit]:
     """Handling units are public (name, kind, seat); members are not part of this."""
     qs = Unit.objects.filter(is_active=True).select_related("place")
     if place is not None:
-        qs = qs.filter(place__path__startswith=place.path)
+        qs = qs.filter(place__path__range=subtree_range(place.path))
     return qs.order_by("name")

@@ -16,6 +16,7 @@ from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.core import clock, permissions
 from gongzhi.core.errors import NotFound
 from gongzhi.core.masking import mask_name, mask_phone, mask_text
+from gongzhi.places.selectors import subtree_range
 
 LIST_RELATED = ("category", "place", "unit")
 
@@ -127,7 +128,7 @@ def _apply(queryset: QuerySet[Case], filters: Filters, now: dt.datetime) -> Quer
             Q(category_id=filters.category) | Q(category__parent_id=filters.category)
         )
     if filters.place_path:
-        queryset = queryset.filter(place_path__startswith=filters.place_path)
+        queryset = queryset.filter(place_path__range=subtree_range(filters.place_path))
     if filters.overdue:
         queryset = queryset.filter(
             Q(state__in=list(AWAITING_ACCEPT), accept_due_at__lt=now)

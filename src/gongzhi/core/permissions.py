@@ -158,10 +158,13 @@ def place_q(
         return Q()
     if not paths:
         return Q(pk__in=[])
-    lookup = f"{path_field}__startswith" if path_field else f"{place_field}__path__startswith"
+    from gongzhi.places.selectors import subtree_range
+
+    # A range on the path, not LIKE 'prefix%': both databases answer it from the index.
+    lookup = f"{path_field}__range" if path_field else f"{place_field}__path__range"
     q = Q()
     for path in paths:
-        q |= Q(**{lookup: path})
+        q |= Q(**{lookup: subtree_range(path)})
     return q
 
 

@@ -9,7 +9,8 @@ from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
 
 
-def _subtree_range(path: str) -> tuple[str, str]:
+def subtree_range(path: str) -> tuple[str, str]:
+    """The (low, high) bounds of every path under `path`: filter with `<field>__range`."""
     max_length = Place._meta.get_field("path").max_length or 255
     return path, path + Place.alphabet[-1] * (max_length - len(path))
 
@@ -22,7 +23,7 @@ def place_subtree(*, place: Place, include_self: bool = True) -> QuerySet[Place]
     `path LIKE 'prefix%'`, the range uses the index on SQLite as well as on PostgreSQL (and it is
     how treebeard itself lists children).
     """
-    qs = Place.objects.filter(path__range=_subtree_range(place.path))
+    qs = Place.objects.filter(path__range=subtree_range(place.path))
     if not include_self:
         qs = qs.exclude(pk=place.pk)
     return qs.order_by("path")
