@@ -270,3 +270,20 @@ CASE_REMIND_AT_REMAINING = 0.25
 
 # Background tasks: django-tasks with its database backend, run by `gongzhi worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Notifications: e-mail through Django's mail framework; SMS and WeChat through these backends.
+EMAIL_BACKEND = env("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEMO_MODE or DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "gongzhi@localhost")
+GONGZHI_SITE_URL = env("GONGZHI_SITE_URL", "http://127.0.0.1:8000")
+GONGZHI_NOTIFY_BACKENDS = {
+    "email": "gongzhi.core.channels.EmailBackend",
+    "sms": env("GONGZHI_SMS_BACKEND", "gongzhi.core.channels.ConsoleSMSBackend"),
+    "wechat": env("GONGZHI_WECHAT_BACKEND", "gongzhi.core.channels.ConsoleWeChatBackend"),
+}

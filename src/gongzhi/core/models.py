@@ -139,3 +139,75 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat")
+
+
+class NotificationPreference(models.Model):
+    """Which outbound channels a user wants, and which kinds of notification they mute there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=NotificationChannel.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    muted_kinds = models.JSONField(_("muted kinds"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "channel"], name="notificationpreference_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.channel}"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One notification on its way out through one channel; retried with backoff on failure."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=16, choices=NotificationChannel.choices)
+    digest = models.BooleanField(
+        default=False, help_text=_("Sent with others of its kind in one message.")
+    )
+    state = models.CharField(
+        max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="delivery_due", condition=models.Q(state="pending")
+            ),
+            models.Index(
+                fields=["recipient", "channel", "digest", "sent_at"], name="delivery_digest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient_id} ({self.state})"
