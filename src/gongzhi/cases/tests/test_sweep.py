@@ -80,9 +80,8 @@ def test_the_scheduler_enqueues_the_sweep_once_per_interval(db):
     now = dt.datetime(2026, 11, 17, 2, 0, tzinfo=dt.UTC)
     assert schedule.claim_due(now) and schedule.claim_due(now) == []
     assert schedule.claim_due(now + dt.timedelta(seconds=30)) == []
-    assert [j.name for j in schedule.claim_due(now + dt.timedelta(minutes=1))] == [
-        "cases.deadline_sweep"
-    ]
+    names = [j.name for j in schedule.claim_due(now + dt.timedelta(minutes=1))]
+    assert names == ["cases.deadline_sweep", "notifications.send"]
     assert PeriodicJob.objects.get(name="cases.deadline_sweep").last_run_at == now + dt.timedelta(
         minutes=1
     )
