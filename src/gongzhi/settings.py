@@ -265,6 +265,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
 # Cases: a case returned this many times goes to the supervisor's list.
 CASE_MAX_RETURNS = envint("GONGZHI_CASE_MAX_RETURNS", 2)
+# Cases: a resolved case nobody rates within this many days closes as "no response".
+CASE_FOLLOW_UP_DAYS = envint("GONGZHI_CASE_FOLLOW_UP_DAYS", 7)
 # Cases: reminders go out when this share of the time to resolve is left.
 CASE_REMIND_AT_REMAINING = 0.25
 

@@ -10,6 +10,7 @@ class CaseState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     IN_PROGRESS = "in_progress", _("In progress")
     RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
 
 
 OPEN_STATES = frozenset(
@@ -77,3 +78,30 @@ class QuestionType(models.TextChoices):
     TEXT = "text", _("Long text")
     SINGLEVALUELIST = "singlevaluelist", _("One choice")
     MULTIVALUELIST = "multivaluelist", _("Several choices")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    MOSTLY_SATISFIED = "mostly_satisfied", _("Mostly satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class DissatisfactionReason(models.TextChoices):
+    """Why a resident is dissatisfied. Reasons within the unit's duty reopen the case (重办)."""
+
+    NOT_SOLVED = "not_solved", _("The problem was not solved")
+    PARTLY_SOLVED = "partly_solved", _("The problem was only partly solved")
+    SLOW = "slow", _("It took too long")
+    ATTITUDE = "attitude", _("The staff's attitude")
+    BEYOND_DUTY = "beyond_duty", _("The request is beyond what the unit can do")
+    OTHER = "other", _("Other")
+
+
+REOPENING_REASONS = frozenset(
+    {DissatisfactionReason.NOT_SOLVED, DissatisfactionReason.PARTLY_SOLVED}
+)
+
+
+class CloseReason(models.TextChoices):
+    RATED = "rated", _("Rated by the resident")
+    NO_RESPONSE = "no_response", _("No response to the follow-up")

@@ -9,10 +9,13 @@ from gongzhi.cases.choices import (
     OPEN_STATES,
     CaseState,
     Channel,
+    CloseReason,
+    DissatisfactionReason,
     ExtensionState,
     LimitUnit,
     Nature,
     QuestionType,
+    Rating,
     Urgency,
 )
 
@@ -243,6 +246,14 @@ class Case(models.Model):
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), max_length=4000, blank=True)
+    # Follow-up (回访) and rating: the latest one, kept on the case for the three rates.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("closed because"), max_length=16, choices=CloseReason.choices, blank=True
+    )
+    solved = models.BooleanField(_("solved"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
     updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
@@ -395,3 +406,32 @@ class SupervisionNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.note[:30]}"
+
+
+class FollowUp(models.Model):
+    """回访: the resident's (or an agent's, by phone) verdict on a resolved case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    at = models.DateTimeField(_("time"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    by_phone = models.BooleanField(_("by phone (agent)"), default=False)
+    unit = models.ForeignKey(
+        "accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    solved = models.BooleanField(_("solved"))
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices)
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=DissatisfactionReason.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    reopened = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.rating}"

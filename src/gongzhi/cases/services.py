@@ -18,10 +18,14 @@ from gongzhi.cases import deadlines, routing, workflow
 from gongzhi.cases.choices import (
     AWAITING_ACCEPT,
     HANDLING,
+    REOPENING_REASONS,
     CaseState,
     Channel,
+    CloseReason,
+    DissatisfactionReason,
     ExtensionState,
     Nature,
+    Rating,
     ReturnReason,
     Urgency,
 )
@@ -31,6 +35,7 @@ from gongzhi.cases.models import (
     CasePhoto,
     Category,
     ExtensionRequest,
+    FollowUp,
     SupervisionNote,
 )
 from gongzhi.cases.questions import clean_answers
@@ -840,7 +845,7 @@ def case_deadline_sweep(*, batch: int = 500) -> dict[str, int]:
     the database has it) and re-checked under the lock.
     """
     now = clock.now()
-    counts = {"escalated": 0, "reminded": 0, "top": 0}
+    counts = {"escalated": 0, "reminded": 0, "top": 0, "closed": case_close_unanswered(batch=batch)}
     sweepable = Case.objects.filter(escalation_exhausted=False)
     overdue_accept = sweepable.filter(state__in=AWAITING_ACCEPT, accept_due_at__lt=now)
     overdue_resolve = sweepable.filter(state__in=HANDLING, resolve_due_at__lt=now)
@@ -886,3 +891,145 @@ def _is_overdue(case: Case, now: dt.datetime) -> bool:
     if case.state in HANDLING:
         return case.resolve_due_at is not None and case.resolve_due_at < now
     return False
+
+
+# ---------------------------------------------------------------- follow-up, rating, reopen
+
+
+def case_follow_up(
+    *,
+    actor: User,
+    case: Case,
+    solved: bool,
+    rating: str,
+    reason: str = "",
+    comment: str = "",
+    by_phone: bool = False,
+) -> Case:
+    """回访 and 评价: the resident (or an agent who phones them) rates a resolved case.
+
+    Dissatisfied for a reason within the unit's duty → reopened (重办) to the same unit with new
+    deadlines; otherwise closed with the rating kept.
+    """
+    errors: dict[str, list[str]] = {}
+    if rating not in Rating.values:
+        errors["rating"] = [_("Choose satisfied, mostly satisfied or dissatisfied.")]
+    if rating == Rating.DISSATISFIED and reason not in DissatisfactionReason.values:
+        errors["reason"] = [_("Tell us why you are dissatisfied.")]
+    if reason and reason not in DissatisfactionReason.values:
+        errors["reason"] = [_("Unknown reason.")]
+    if len(comment) > 1000:
+        errors["comment"] = [_("At most 1,000 characters.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    reopen = rating == Rating.DISSATISFIED and reason in REOPENING_REASONS
+    with transaction.atomic():
+        case = _lock(case)
+        transition = workflow.check(case, "reopen" if reopen else "close", actor)
+        now = clock.now()
+        FollowUp.objects.create(
+            case=case,
+            at=now,
+            recorded_by=actor,
+            by_phone=by_phone,
+            unit=case.unit,
+            solved=solved,
+            rating=rating,
+            reason=reason if rating == Rating.DISSATISFIED else "",
+            comment=comment.strip(),
+            reopened=reopen,
+        )
+        before = {"state": case.state}
+        from_state = case.state
+        case.state = transition.target or case.state
+        case.solved, case.rating = solved, rating
+        fields = ["state", "solved", "rating"]
+        if reopen:
+            case.reopen_count += 1
+            case.dispatched_at = now
+            case.accepted_at = None
+            case.resolved_at = None
+            _set_deadlines(case, now)
+            fields += [
+                "reopen_count",
+                "dispatched_at",
+                "accepted_at",
+                "resolved_at",
+                "accept_due_at",
+                "resolve_due_at",
+                "reminded_at",
+            ]
+            public = _("Reopened: %(unit)s will handle it again.") % {
+                "unit": case.unit.name if case.unit else ""
+            }
+        else:
+            case.closed_at, case.close_reason = now, CloseReason.RATED
+            fields += ["closed_at", "close_reason"]
+            public = _("Thank you for your rating.")
+        _save(case, fields)
+        _event(
+            case,
+            transition,
+            actor=actor,
+            from_state=from_state,
+            note=comment.strip(),
+            public_note=public,
+            data={"rating": rating, "solved": solved, "reason": reason, "by_phone": by_phone},
+        )
+        _audit(
+            actor,
+            "reopened" if reopen else "rated",
+            case,
+            before,
+            {"state": case.state, "rating": rating},
+        )
+        title = (
+            _("Case reopened after the follow-up: %(title)s")
+            if reopen
+            else _("Case rated: %(title)s")
+        ) % {"title": case.title}
+        notify(
+            recipients=_unit_members(case.unit),
+            kind="case.reopened" if reopen else "case.rated",
+            title=title,
+            url=_case_url(case),
+        )
+    return case
+
+
+def case_close_unanswered(*, batch: int = 500) -> int:
+    """Close resolved cases nobody rated within CASE_FOLLOW_UP_DAYS, as "no response"."""
+    now = clock.now()
+    cutoff = now - dt.timedelta(days=settings.CASE_FOLLOW_UP_DAYS)
+    closed = 0
+    ids = list(
+        Case.objects.filter(state=CaseState.RESOLVED, resolved_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:batch]
+    )
+    for case_id in ids:
+        with transaction.atomic():
+            case = _lock_for_sweep(case_id)
+            if case is None or case.state != CaseState.RESOLVED:
+                continue
+            transition = workflow.check(case, "close_unanswered", None)
+            case.state = transition.target or case.state
+            case.closed_at, case.close_reason = now, CloseReason.NO_RESPONSE
+            _save(case, ["state", "closed_at", "close_reason"])
+            _event(
+                case,
+                transition,
+                actor=None,
+                from_state=CaseState.RESOLVED,
+                public_note=_("Closed: no rating was given within %(n)d days.")
+                % {"n": settings.CASE_FOLLOW_UP_DAYS},
+            )
+            _audit(
+                None,
+                "closed_unanswered",
+                case,
+                {"state": CaseState.RESOLVED},
+                {"state": case.state},
+            )
+            closed += 1
+    return closed

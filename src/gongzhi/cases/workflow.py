@@ -2,7 +2,8 @@
 
 Capacities (who): `system` (the platform itself: routing, the deadline sweep), `reporter`,
 `handler` (a member of the case's current unit), `dispatcher` (case.dispatch on the place),
-`supervisor` (case.supervise on the place). Services call `check()` before changing anything.
+`supervisor` (case.supervise on the place), `agent` (case.follow_up on the place: the service
+centre's agents, who phone residents for the follow-up). Services call `check()` before changing anything.
 """
 
 from __future__ import annotations
@@ -146,6 +147,23 @@ TRANSITIONS: dict[str, Transition] = {
             needs_note=True,
         ),
         _t(
+            "close",
+            {S.RESOLVED},
+            S.CLOSED,
+            {"reporter", "agent"},
+            _("Rated and closed"),
+            public=True,
+        ),
+        _t("reopen", {S.RESOLVED}, S.DISPATCHED, {"reporter", "agent"}, _("Reopened"), public=True),
+        _t(
+            "close_unanswered",
+            {S.RESOLVED},
+            S.CLOSED,
+            {"system"},
+            _("Closed without a rating"),
+            public=True,
+        ),
+        _t(
             "comment",
             OPEN_STATES,
             None,
@@ -176,6 +194,8 @@ def capacities(actor: Any, case: Case) -> set[str]:
         held.add("dispatcher")
     if permissions.has_perm(actor, "case.supervise", case.place):
         held.add("supervisor")
+    if permissions.has_perm(actor, "case.follow_up", case.place):
+        held.add("agent")
     return held
 
 

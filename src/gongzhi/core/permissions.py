@@ -40,6 +40,8 @@ POLICY: dict[str, frozenset[str]] = {
     ),
     "case.dispatch": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
     "case.supervise": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # 回访: record a resident's rating on their behalf, by phone.
+    "case.follow_up": frozenset({Role.AGENT, Role.ADMIN}),
     # The reporter's identity and contact, when the reporter allowed it or the viewer is staff.
     "case.view_contact": frozenset({Role.AGENT, Role.COMMUNITY_WORKER, Role.ADMIN}),
 }
