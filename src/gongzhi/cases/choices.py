@@ -105,3 +105,4 @@ REOPENING_REASONS = frozenset(
 class CloseReason(models.TextChoices):
     RATED = "rated", _("Rated by the resident")
     NO_RESPONSE = "no_response", _("No response to the follow-up")
+    MERGED = "merged", _("Merged into another case as a duplicate")

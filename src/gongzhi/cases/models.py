@@ -254,6 +254,19 @@ class Case(models.Model):
     solved = models.BooleanField(_("solved"), null=True, blank=True)
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    # Facts for the three rates, recorded when they happen (see cases/rates.py).
+    accepted_on_time = models.BooleanField(_("first accepted on time"), null=True, blank=True)
+    handling_workdays = models.PositiveSmallIntegerField(
+        _("working days to resolve"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:
@@ -435,3 +448,22 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.rating}"
+
+
+class CaseFollower(models.Model):
+    """Someone who gets a case's public updates: its reporter, residents who follow it instead of
+    reporting it again, staff who want to watch it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_cases"
+    )
+    since = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="casefollower_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.case_id}"

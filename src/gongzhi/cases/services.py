@@ -32,6 +32,7 @@ from gongzhi.cases.choices import (
 from gongzhi.cases.models import (
     Case,
     CaseEvent,
+    CaseFollower,
     CasePhoto,
     Category,
     ExtensionRequest,
@@ -44,6 +45,7 @@ from gongzhi.core.audit import audit_record
 from gongzhi.core.errors import InvalidInput, NotPermitted
 from gongzhi.core.notifications import notify
 from gongzhi.core.uploads import clean_image
+from gongzhi.core.workdays import workdays_between
 from gongzhi.places.models import Place
 
 MAX_PHOTOS = 9
@@ -78,7 +80,7 @@ def _event(
         if actor is not None and permissions.is_unit_member(actor, case.unit_id)
         else None
     )
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         at=clock.now(),
         action=transition.name,
@@ -92,6 +94,27 @@ def _event(
         is_public=transition.public,
         data=data or {},
     )
+    _tell_followers(case, event)
+    return event
+
+
+def _tell_followers(case: Case, event: CaseEvent) -> None:
+    """Followers (and reporters of cases merged into this one) get the public updates."""
+    if not event.is_public or event.action == "submit":
+        return
+    followers = User.objects.filter(is_active=True, followed_cases__case=case).exclude(
+        pk=case.reporter_id or 0
+    )
+    merged_reporters = User.objects.filter(is_active=True, reported_cases__merged_into=case)
+    recipients = list(followers) + list(merged_reporters.exclude(pk=case.reporter_id or 0))
+    if recipients:
+        notify(
+            recipients=recipients,
+            kind="case.update",
+            title=_("Update on %(title)s: %(step)s")
+            % {"title": case.title, "step": event.public_note or case.get_state_display()},
+            url=_case_url(case),
+        )
 
 
 def _save(case: Case, fields: list[str]) -> None:
@@ -403,6 +426,11 @@ def case_accept(*, actor: User, case: Case, note: str = "") -> Case:
         if case.first_receiver_id is None:
             case.first_receiver = case.unit
             fields.append("first_receiver")
+        if case.accepted_on_time is None:
+            case.accepted_on_time = (
+                case.accept_due_at is None or case.accepted_at <= case.accept_due_at
+            )
+            fields.append("accepted_on_time")
         _save(case, fields)
         _event(
             case,
@@ -514,7 +542,11 @@ def case_resolve(
         case.state = transition.target or case.state
         case.resolved_at = now
         case.resolution = resolution
-        _save(case, ["state", "resolved_at", "resolution"])
+        case.handling_workdays = workdays_between(
+            case.submitted_at.astimezone(clock.SHANGHAI).date(),
+            now.astimezone(clock.SHANGHAI).date(),
+        )
+        _save(case, ["state", "resolved_at", "resolution", "handling_workdays"])
         event = _event(
             case,
             transition,
@@ -1033,3 +1065,87 @@ def case_close_unanswered(*, batch: int = 500) -> int:
             )
             closed += 1
     return closed
+
+
+# ---------------------------------------------------------------- following and duplicates
+
+
+def case_follow(*, actor: User, case: Case) -> CaseFollower:
+    """Follow a case one may see (its updates reach the follower)."""
+    from gongzhi.cases.selectors import case_get
+
+    case_get(viewer=actor, case_id=case.pk)  # NotFound if the actor may not see it
+    with transaction.atomic():
+        follower, created = CaseFollower.objects.get_or_create(
+            case=case, user=actor, defaults={"since": clock.now()}
+        )
+        if created:
+            audit_record(actor=actor, action="case.followed", obj=case, place=case.place)
+    return follower
+
+
+def case_unfollow(*, actor: User, case: Case) -> None:
+    with transaction.atomic():
+        deleted, _rows = CaseFollower.objects.filter(case=case, user=actor).delete()
+        if deleted:
+            audit_record(actor=actor, action="case.unfollowed", obj=case, place=case.place)
+
+
+def case_merge(*, actor: User, case: Case, into: Case, note: str = "") -> Case:
+    """Close `case` as a duplicate of `into`: its reporter and followers follow the survivor,
+    and the three rates count the pair once."""
+    if case.pk == into.pk:
+        raise InvalidInput(fields={"into": [_("A case cannot be a duplicate of itself.")]})
+    with transaction.atomic():
+        first, second = sorted([case.pk, into.pk])  # lock in a fixed order: no deadlock
+        locked = {
+            c.pk: c
+            for c in Case.objects.select_for_update(of=("self",))
+            .select_related("place", "unit", "category")
+            .filter(pk__in=[first, second])
+        }
+        case, into = locked[case.pk], locked[into.pk]
+        transition = workflow.check(case, "merge", actor)
+        if not into.is_open and into.state != CaseState.RESOLVED:
+            raise InvalidInput(fields={"into": [_("Merge into an open or resolved case.")]})
+        if into.merged_into_id is not None:
+            raise InvalidInput(fields={"into": [_("That case is itself a duplicate.")]})
+        now = clock.now()
+        from_state = case.state
+        case.state = transition.target or case.state
+        case.merged_into = into
+        case.closed_at, case.close_reason = now, CloseReason.MERGED
+        _save(case, ["state", "merged_into", "closed_at", "close_reason"])
+        _event(
+            case,
+            transition,
+            actor=actor,
+            from_state=from_state,
+            note=note,
+            public_note=_("Merged into %(number)s, which handles the same problem.")
+            % {"number": into.number},
+            data={"into": into.pk},
+        )
+        # Move the followers over; the reporter follows too, so updates reach them.
+        movers = set(CaseFollower.objects.filter(case=case).values_list("user_id", flat=True))
+        if case.reporter_id:
+            movers.add(case.reporter_id)
+        existing = set(CaseFollower.objects.filter(case=into).values_list("user_id", flat=True))
+        CaseFollower.objects.bulk_create(
+            [
+                CaseFollower(case=into, user_id=uid, since=now)
+                for uid in movers - existing - {into.reporter_id}
+            ]
+        )
+        CaseEvent.objects.create(
+            case=into,
+            at=now,
+            action="duplicate_merged",
+            actor=actor,
+            from_state=into.state,
+            to_state=into.state,
+            note=note,
+            data={"duplicate": case.pk},
+        )
+        _audit(actor, "merged", case, {"state": from_state}, {"state": case.state, "into": into.pk})
+    return case

@@ -156,6 +156,14 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t("reopen", {S.RESOLVED}, S.DISPATCHED, {"reporter", "agent"}, _("Reopened"), public=True),
         _t(
+            "merge",
+            OPEN_STATES,
+            S.CLOSED,
+            {"dispatcher", "supervisor", "handler"},
+            _("Merged as a duplicate"),
+            public=True,
+        ),
+        _t(
             "close_unanswered",
             {S.RESOLVED},
             S.CLOSED,

@@ -63,7 +63,7 @@ def test_allowed_lists_exactly_the_checkable_transitions(actors):
     case, by_capacity = actors
     case.state = CaseState.DISPATCHED
     names = {t.name for t in workflow.allowed(case, by_capacity["handler"])}
-    assert names == {"accept", "return", "escalate", "comment", "answer_supervision"}
+    assert names == {"accept", "return", "escalate", "comment", "answer_supervision", "merge"}
 
 
 def test_every_target_is_a_known_state():
