@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from gongzhi.api import auth, views
+from gongzhi.cases import api_urls as cases_api_urls
 
 app_name = "api"
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit-detail"),
     path("people/", views.PersonList.as_view(), name="person-list"),
     path("people/<int:pk>/", views.PersonDetail.as_view(), name="person-detail"),
+    # Spliced rather than include()d: one flat list of plain patterns in the "api" namespace.
+    *cases_api_urls.urlpatterns,
     # Last: anything else under /api/v1/ is a 404 in the API's error format.
     re_path(r"^.*$", views.NoEndpoint.as_view(), name="no-endpoint"),
 ]
