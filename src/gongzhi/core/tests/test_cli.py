@@ -42,7 +42,7 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
 def test_demo_loads_once_serves_the_site_and_keeps_its_secret(tmp_path):
     data_dir = tmp_path / "data"
     first = subprocess.run(
-        [*GONGZHI, "demo", "--no-serve", "--data-dir", str(data_dir)],
+        [*GONGZHI, "demo", "--no-serve", "--history", "30", "--data-dir", str(data_dir)],
         env=_env(tmp_path / "ignored"),
         capture_output=True,
         text=True,

@@ -5,9 +5,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
 
 from gongzhi.demo.cases import demo_cases_load
 from gongzhi.demo.data import DEMO_PASSWORD
+from gongzhi.demo.history import demo_history_exists, demo_history_load
 from gongzhi.demo.loader import demo_load
 
 
@@ -19,6 +21,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-serve", action="store_true", help="load the data, then stop")
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=2000,
+            help="cases of demo history to generate on the first run (0: none)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -28,6 +36,10 @@ class Command(BaseCommand):
         made = demo_cases_load()
         if made:
             self.stdout.write(f"Loaded {made} demo cases.")
+        if options["history"] and not demo_history_exists():
+            self.stdout.write(f"Loading a year of demo history ({options['history']} cases, once)…")
+            with tqdm(total=options["history"], unit="case", file=self.stderr) as bar:
+                demo_history_load(count=options["history"], progress=bar.update)
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(
