@@ -19,6 +19,9 @@ urlpatterns = [
     path("cases/<int:pk>/comment/", apis.CaseComment.as_view(), name="case-comment"),
     path("cases/<int:pk>/remind/", apis.CaseRemind.as_view(), name="case-remind"),
     path("cases/<int:pk>/supervise/", apis.CaseSupervise.as_view(), name="case-supervise"),
+    path("cases/<int:pk>/follow-up/", apis.CaseFollowUp.as_view(), name="case-follow-up"),
+    path("cases/<int:pk>/merge/", apis.CaseMerge.as_view(), name="case-merge"),
+    path("cases/<int:pk>/follow/", apis.CaseFollow.as_view(), name="case-follow"),
     path("cases/<int:pk>/extensions/", apis.CaseExtensionAsk.as_view(), name="case-extensions"),
     path(
         "extensions/<int:pk>/decision/",

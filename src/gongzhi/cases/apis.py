@@ -516,3 +516,47 @@ class RoutePreview(Documented, APIView):
         params = query_params(s.RoutePreviewQuerySerializer, request)
         route = routing.route(category=params["category"], place=params["place"])
         return Response(s.RoutePreviewSerializer(route).data)
+
+
+@_step(
+    "Follow-up and rating (回访 / 评价)",
+    "The reporter (or an agent phoning them, `by_phone`) rates a resolved case. Dissatisfied for a "
+    "reason within the unit's duty (not_solved, partly_solved) reopens it to the same unit with new "
+    "deadlines; otherwise it closes with the rating kept.",
+    s.FollowUpSerializer,
+)
+class CaseFollowUp(CaseStep):
+    input_serializer = s.FollowUpSerializer
+
+    def perform(self, actor: User, case: Case, data: dict[str, Any]) -> None:
+        services.case_follow_up(actor=actor, case=case, **data)
+
+
+@_step(
+    "Merge as a duplicate",
+    "Close this case as a duplicate of `into`; its reporter and followers follow the survivor and "
+    "the three rates count the pair once.",
+    s.MergeSerializer,
+)
+class CaseMerge(CaseStep):
+    input_serializer = s.MergeSerializer
+
+    def perform(self, actor: User, case: Case, data: dict[str, Any]) -> None:
+        into = selectors.case_get(viewer=actor, case_id=data["into"])
+        services.case_merge(actor=actor, case=case, into=into, note=data["note"])
+
+
+class CaseFollow(Documented, APIView):
+    @extend_schema(
+        summary="Follow a case (get its public updates)",
+        request=None,
+        responses={200: s.CaseDetailSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        services.case_follow(actor=_user(request), case=_visible_case(request, pk))
+        return Response(_case_after_step(request, pk))
+
+    @extend_schema(summary="Stop following a case", responses={200: s.CaseDetailSerializer})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.case_unfollow(actor=_user(request), case=_visible_case(request, pk))
+        return Response(_case_after_step(request, pk))

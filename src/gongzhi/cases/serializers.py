@@ -20,7 +20,16 @@ from rest_framework.pagination import CursorPagination
 from gongzhi.accounts.models import Unit, User
 from gongzhi.api.serializers import MAX_ID, place_id_field
 from gongzhi.cases import workflow
-from gongzhi.cases.choices import CaseState, Channel, ExtensionState, Nature, ReturnReason, Urgency
+from gongzhi.cases.choices import (
+    CaseState,
+    Channel,
+    DissatisfactionReason,
+    ExtensionState,
+    Nature,
+    Rating,
+    ReturnReason,
+    Urgency,
+)
 from gongzhi.cases.models import (
     Case,
     CaseEvent,
@@ -724,3 +733,24 @@ class RoutePreviewQuerySerializer(serializers.Serializer):  # type: ignore[type-
     place = serializers.PrimaryKeyRelatedField(
         queryset=Place.objects.all(), help_text="A place's id."
     )
+
+
+class FollowUpSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    solved = serializers.BooleanField(help_text="Did the unit solve the problem?")
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    reason = serializers.ChoiceField(
+        choices=DissatisfactionReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when dissatisfied; reasons within the unit's duty reopen the case.",
+    )
+    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    by_phone = serializers.BooleanField(
+        required=False, default=False, help_text="An agent's phone follow-up (回访)."
+    )
+
+
+class MergeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    into = serializers.IntegerField(help_text="The id of the case that handles the same problem.")
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")

@@ -331,3 +331,40 @@ def test_the_steps_are_documented_with_their_errors(api):
     assert set(paths["/api/v1/cases/{id}/"]["get"]["responses"]) == {"200", "401", "404"}
     report = paths["/api/v1/cases/"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in report and "application/json" in report
+
+
+def test_api_follow_up_merge_and_follow(report, property_handler, resident, worker, supervisor):
+    from rest_framework.test import APIClient
+
+    from gongzhi.cases import services as case_services
+    from gongzhi.cases.models import CaseFollower
+
+    case = case_services.case_accept(actor=property_handler, case=report())
+    case_services.case_resolve(actor=property_handler, case=case, resolution="已修复")
+    client = APIClient()
+    client.force_authenticate(resident)
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/follow-up/",
+        {"solved": True, "rating": "satisfied"},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["state"] == "closed"
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/follow-up/",
+        {"solved": True, "rating": "satisfied"},
+        format="json",
+    )
+    assert response.status_code == 409
+
+    survivor, duplicate = report(), report()
+    client.force_authenticate(worker)
+    response = client.post(
+        f"/api/v1/cases/{duplicate.pk}/merge/", {"into": survivor.pk}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["state"] == "closed"
+
+    client.force_authenticate(supervisor)
+    assert client.post(f"/api/v1/cases/{survivor.pk}/follow/").status_code == 200
+    assert CaseFollower.objects.filter(case=survivor, user=supervisor).exists()
+    assert client.delete(f"/api/v1/cases/{survivor.pk}/follow/").status_code == 200
+    assert not CaseFollower.objects.filter(case=survivor, user=supervisor).exists()
