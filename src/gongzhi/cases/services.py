@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import RoleGrant, Unit, User
@@ -102,11 +103,13 @@ def _tell_followers(case: Case, event: CaseEvent) -> None:
     """Followers (and reporters of cases merged into this one) get the public updates."""
     if not event.is_public or event.action == "submit":
         return
-    followers = User.objects.filter(is_active=True, followed_cases__case=case).exclude(
-        pk=case.reporter_id or 0
+    recipients = list(
+        User.objects.filter(
+            Q(followed_cases__case=case) | Q(reported_cases__merged_into=case), is_active=True
+        )
+        .exclude(pk=case.reporter_id or 0)
+        .distinct()
     )
-    merged_reporters = User.objects.filter(is_active=True, reported_cases__merged_into=case)
-    recipients = list(followers) + list(merged_reporters.exclude(pk=case.reporter_id or 0))
     if recipients:
         notify(
             recipients=recipients,
