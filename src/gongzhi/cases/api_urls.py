@@ -6,6 +6,9 @@ from django.urls import path
 from gongzhi.cases import apis
 
 urlpatterns = [
+    path(
+        "public/places/<int:pk>/cases/", apis.PublicPlaceCases.as_view(), name="public-place-cases"
+    ),
     path("categories/", apis.CategoryTree.as_view(), name="category-list"),
     path("cases/", apis.CaseListCreate.as_view(), name="case-list"),
     path("cases/<int:pk>/", apis.CaseDetail.as_view(), name="case-detail"),

@@ -7,10 +7,16 @@ or 409 `invalid_transition` (not now), the service 400 with the fields at fault.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -23,7 +29,7 @@ from gongzhi.accounts.selectors import unit_list
 from gongzhi.api.errors import ErrorSerializer
 from gongzhi.api.schema import Documented
 from gongzhi.api.views import place_param, query_params
-from gongzhi.cases import routing, selectors, services, workflow
+from gongzhi.cases import public, routing, selectors, services, workflow
 from gongzhi.cases import serializers as s
 from gongzhi.cases.models import (
     Case,
@@ -560,3 +566,52 @@ class CaseFollow(Documented, APIView):
     def delete(self, request: Request, pk: int) -> Response:
         services.case_unfollow(actor=_user(request), case=_visible_case(request, pk))
         return Response(_case_after_step(request, pk))
+
+
+class PublicCaseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    number = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField()
+    place = serializers.CharField(help_text="Community and courtyard; never the building.")
+    state = serializers.CharField()
+    unit = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolution = serializers.CharField()
+    rating = serializers.CharField()
+
+
+class PublicPlaceCases(APIView):
+    """Transparency: a community's or street's recent cases and rates, with no personal data."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Public cases of a community or street",
+        responses={
+            200: inline_serializer(
+                "PublicPlaceCases",
+                {
+                    "place": serializers.CharField(),
+                    "response_rate": serializers.FloatField(allow_null=True),
+                    "resolution_rate": serializers.FloatField(allow_null=True),
+                    "satisfaction_rate": serializers.FloatField(allow_null=True),
+                    "cases": PublicCaseSerializer(many=True),
+                },
+            )
+        },
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        place = public.public_place(place_id=pk)
+        summary = public.public_summary(place=place)["rates"]
+        cases = [dataclasses.asdict(c) for c in public.public_recent_cases(place=place)]
+        return Response(
+            {
+                "place": place.name,
+                "response_rate": summary.response_rate,
+                "resolution_rate": summary.resolution_rate,
+                "satisfaction_rate": summary.satisfaction_rate,
+                "cases": PublicCaseSerializer(cases, many=True).data,
+            }
+        )
