@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("gongzhi.web.urls")),
     path("public/", include("gongzhi.cases.public_urls")),
+    path("dashboard/", include("gongzhi.cases.dashboard_urls")),
     path("media/cases/", include("gongzhi.cases.media_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("gongzhi.api.urls")),

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 
 from gongzhi.cases.choices import AWAITING_ACCEPT, HANDLING, CaseState, CloseReason, Rating
 from gongzhi.cases.models import Case
@@ -60,6 +60,16 @@ class Rates:
     response_rate: float | None
     resolution_rate: float | None
     satisfaction_rate: float | None
+
+
+def _grouping(by: str) -> tuple[Any, Any]:
+    """(key, label) expressions: a field, an ancestor's path at a depth ("path:3"), or "month"."""
+    if by.startswith("path:"):
+        length = int(by.split(":", 1)[1]) * 4  # the tree's step length
+        return Substr("place_path", 1, length), Value("")
+    if by == "month":
+        return TruncMonth("submitted_at", tzinfo=clock.SHANGHAI), Value("")
+    return GROUPS[by]
 
 
 GROUPS = {
@@ -130,14 +140,16 @@ def three_rates(
     }
     queryset = counted(queryset)
     if by is None:
-        rows: list[dict[str, Any]] = [{"key": None, "label": "", **queryset.aggregate(**aggregates)}]
+        rows: list[dict[str, Any]] = [
+            {"key": None, "label": "", **queryset.aggregate(**aggregates)}
+        ]
     else:
-        key, label = GROUPS[by]
+        key, label = _grouping(by)
         grouped = (
             queryset.annotate(group_key=key, group_label=label)
             .values("group_key", "group_label")
             .annotate(**aggregates)
-            .order_by("group_label")
+            .order_by("group_label", "group_key")
         )
         rows = [
             {**r, "key": r["group_key"], "label": r["group_label"] or ""}  # type: ignore[misc]

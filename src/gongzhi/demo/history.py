@@ -313,13 +313,13 @@ def _one_case(
         return
     # 5 %: returned by the unit and re-routed by the dispatcher.
     if rng.random() < 0.05:
-        handler = _member(case.unit)
+        returner = _member(case.unit)
         t += dt.timedelta(hours=rng.uniform(1, 20))
-        if handler and _at(
+        if returner is not None and _at(
             t,
             now,
             lambda: services.case_return(
-                actor=handler, case=case, reason="wrong_duty", note="不属于本单位职责，请重新派单"
+                actor=returner, case=case, reason="wrong_duty", note="不属于本单位职责，请重新派单"
             ),
         ):
             dispatcher = User.objects.filter(
@@ -353,7 +353,8 @@ def _one_case(
     ):
         return
     case.refresh_from_db()
-    if rng.random() < 0.05 and case.resolve_due_at:
+    due = case.resolve_due_at
+    if rng.random() < 0.05 and due is not None:
         request = _at(
             t + dt.timedelta(hours=1),
             now,
@@ -361,7 +362,7 @@ def _one_case(
                 actor=handler,
                 case=case,
                 reason="需要协调相关部门，申请延期",
-                new_due_at=case.resolve_due_at + dt.timedelta(days=5),
+                new_due_at=due + dt.timedelta(days=5),
             ),
         )
         decider = _supervisor_of(place)
@@ -386,10 +387,10 @@ def _one_case(
     if roll < 0.12:
         _at(t + dt.timedelta(days=8), now, services.case_close_unanswered)
         return
+    agent_paths = [g.place.path for g in agent.grants.all()]
+    phone_follow_up = rng.random() < 0.3 and any(place.path.startswith(p) for p in agent_paths)
     rater, by_phone = (
-        (agent, True)
-        if rng.random() < 0.3 and place.path.startswith(agent.grants.first().place.path)
-        else (case.reporter, False)
+        (agent, True) if phone_follow_up or case.reporter is None else (case.reporter, False)
     )
     if roll < 0.72:
         rating, solved, reason = "satisfied", True, ""
@@ -447,5 +448,5 @@ RESOLUTIONS = {
 
 
 def _resolution(category: Category) -> str:
-    root = category.parent.code if category.parent_id else category.code
+    root = category.parent.code if category.parent is not None else category.code
     return RESOLUTIONS.get(root, "已处理完毕。")
