@@ -1,0 +1,235 @@
+"""The case loop in a real browser: a resident reports on a phone; the property company accepts
+and resolves; the resident reads the resolution. Every page and every state the page reaches
+through htmx is checked with axe-core (web/tests/conftest.py).
+
+These tests share the committed demo with the web shell's browser tests, so they remove the
+cases (and notifications) they made when they finish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.db.models import Max
+from PIL import Image
+
+from gongzhi.accounts.models import User
+from gongzhi.cases import services
+from gongzhi.cases.choices import CaseState
+from gongzhi.cases.models import Case, Category
+from gongzhi.core.models import Notification
+from gongzhi.places.models import Place
+from gongzhi.web.tests import conftest as harness
+from gongzhi.web.tests.conftest import assert_accessible
+from gongzhi.web.tests.test_browser import label, log_in
+
+pytestmark = pytest.mark.browser
+
+# The web shell's browser harness (`visit` with axe-core, the committed demo), for this module.
+page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium for this module, closed at its end: Playwright's sync API runs one instance at a
+    time per thread, and the web shell's tests keep theirs for the rest of the session."""
+    if not os.path.exists(harness.CHROMIUM):
+        pytest.fail(f"no Chromium at {harness.CHROMIUM}: install Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=harness.CHROMIUM, headless=True, args=harness.CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def made_here(transactional_db: None) -> Iterator[None]:
+    """Whatever cases the test makes are gone afterwards (the demo stays as it was)."""
+    last_case = Case.objects.aggregate(last=Max("id"))["last"] or 0
+    last_notification = Notification.objects.aggregate(last=Max("id"))["last"] or 0
+    yield
+    Case.objects.filter(pk__gt=last_case).delete()
+    Notification.objects.filter(pk__gt=last_notification).delete()
+
+
+def png(size: tuple[int, int] = (64, 48)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def no_horizontal_scroll(page: Any) -> None:
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width} px wide on a 360 px screen"
+
+
+def test_a_resident_reports_in_three_steps_on_a_phone(visit, page, made_here):
+    page.set_viewport_size(PHONE)
+    log_in(visit, "zhangwei")
+    nav = page.get_by_role("navigation", name=label("Main"))
+    page = visit.follow(nav.get_by_role("link", name=label("Report a problem")))
+    no_horizontal_scroll(page)
+
+    # 1. The category: one step at a time, with the progress said in words.
+    progress = page.locator(".step-progress")
+    assert progress.inner_text() == label("Step {step} of {steps}").format(step=1, steps=3)
+    describe = page.get_by_role("heading", name=label("2. Describe it"))
+    assert not describe.is_visible()
+    page.get_by_role("radio", name="电梯故障").check()
+    page.get_by_role("button", name=label("Next")).click()
+
+    # 2. Describe it, answer the category's questions, attach a photo.
+    assert describe.is_visible()
+    page.get_by_label(label("Title")).fill("电梯按钮失灵")
+    page.get_by_label(label("Description")).fill("1栋2单元电梯按钮失灵，按了没有反应。")
+    page.get_by_label("问题持续多久").select_option(label="一周内")
+    assert not page.get_by_label("是否正在发生").is_visible()  # another category's question
+    page.get_by_label(label("Photos (optional, up to 9)")).set_input_files(
+        files=[{"name": "lift.png", "mimeType": "image/png", "buffer": png()}]
+    )
+    assert_accessible(page)
+    no_horizontal_scroll(page)
+    page.get_by_role("button", name=label("Next")).click()
+
+    # 3. The place, suggested from the resident's verified building.
+    place = page.get_by_label(label("Place"), exact=True)
+    assert place.is_visible()
+    assert place.locator("option:checked").inner_text() == "中加水岸小区 1栋"
+    page.get_by_label(label("The handling unit may see my name and phone number")).check()
+    assert_accessible(page)
+    page = visit.follow(page.get_by_role("button", name=label("Send the report")))
+
+    assert urlsplit(page.url).path.startswith("/cases/")
+    assert page.get_by_role("heading", level=1).inner_text() == "电梯按钮失灵"
+    case = Case.objects.get(title="电梯按钮失灵")
+    assert case.number in page.locator("main").inner_text()
+    timeline = page.get_by_role("region", name=label("Timeline"))
+    assert label("Submitted") in timeline.inner_text()
+    assert "中加水岸物业服务中心" in page.locator("main").inner_text()
+    assert page.get_by_role("img", name=label("Photo %(n)s of the report") % {"n": 1}).count() == 1
+    assert page.evaluate("document.querySelector('ul.photos img').naturalWidth") == 64
+    no_horizontal_scroll(page)
+    assert case.answers == {"since": "week"} and case.reporter_may_be_named
+
+
+def test_the_property_company_accepts_and_resolves_and_the_resident_reads_it(
+    visit, page, made_here
+):
+    with_lift = services.case_report(
+        actor=User.objects.get(username="zhangwei"),
+        channel="web",
+        category=Category.objects.get(code="property.elevator"),
+        nature="help",
+        title="电梯门关不上",
+        description="1栋1单元电梯门关不上，电梯无法运行。",
+        place=Place.objects.get(parent__name="中加水岸小区", name="1栋"),
+    )
+
+    log_in(visit, "wuyong")
+    nav = page.get_by_role("navigation", name=label("Main"))
+    page = visit.follow(nav.get_by_role("link", name=label("Workbench")))
+    queue = page.get_by_role("table")
+    page = visit.follow(queue.get_by_role("link", name="电梯门关不上"))
+    assert page.get_by_role("heading", level=1).inner_text() == "电梯门关不上"
+
+    # Accept (one click; htmx swaps the case panel in place).
+    page.get_by_role("button", name=label("Accept"), exact=True).click()
+    state = page.locator("hgroup .tag").first
+    state.filter(has_text=str(label(CaseState.ACCEPTED.label))).wait_for()
+    assert page.get_by_role("status").first.is_visible()
+    assert_accessible(page)
+
+    # Resolve with a note.
+    page.locator("summary", has_text=label("Resolve")).click()
+    page.get_by_label(label("What was done")).fill("已更换电梯门机，运行正常。")
+    page.locator("form").filter(has=page.get_by_label(label("What was done"))).get_by_role(
+        "button", name=label("Resolve")
+    ).click()
+    state = page.locator("hgroup .tag").first
+    state.filter(has_text=str(label(CaseState.RESOLVED.label))).wait_for()
+    assert (
+        "已更换电梯门机，运行正常。"
+        in page.get_by_role("region", name=label("Resolution")).inner_text()
+    )
+    assert_accessible(page)
+    with_lift.refresh_from_db()
+    assert with_lift.state == CaseState.RESOLVED and with_lift.first_receiver is not None
+
+    # The resident sees it resolved, with what was done.
+    page.context.clear_cookies()
+    log_in(visit, "zhangwei")
+    page = visit(f"/cases/{with_lift.pk}/")
+    assert str(label(CaseState.RESOLVED.label)) in page.locator("hgroup").inner_text()
+    resolution = page.get_by_role("region", name=label("Resolution"))
+    assert "已更换电梯门机，运行正常。" in resolution.inner_text()
+    timeline = page.get_by_role("region", name=label("Timeline")).inner_text()
+    assert str(label(CaseState.RESOLVED.label)) in timeline
+
+    nav = page.get_by_role("navigation", name=label("Main"))
+    page = visit.follow(nav.get_by_role("link", name=label("My cases")))
+    assert page.get_by_role("link", name="电梯门关不上").is_visible()
+
+
+@pytest.fixture
+def cases_everywhere(made_here: None) -> None:
+    """A case in each list: waiting to be accepted, returned to the dispatcher, long overdue."""
+    resident = User.objects.get(username="zhangwei")
+    building = Place.objects.get(parent__name="中加水岸小区", name="1栋")
+
+    def report(title: str, code: str, urgency: str = "normal") -> Case:
+        return services.case_report(
+            actor=resident,
+            channel="web",
+            category=Category.objects.get(code=code),
+            nature="help",
+            urgency=urgency,
+            title=title,
+            description="测试用的诉求描述。",
+            place=building,
+        )
+
+    report("楼道灯不亮", "property.lighting", urgency="urgent")
+    returned = report("邻居噪音", "neighbours")
+    services.case_return(
+        actor=User.objects.get(username="liuyang"), case=returned, reason="wrong_duty", note="退回"
+    )
+    overdue = report("电梯异响", "property.elevator")
+    Case.objects.filter(pk=overdue.pk).update(
+        accept_due_at=overdue.submitted_at - dt.timedelta(days=2)
+    )
+
+
+@pytest.mark.parametrize(
+    ("login", "path"),
+    [
+        ("zhangwei", "/cases/"),
+        ("zhangwei", "/cases/report/"),
+        ("wuyong", "/cases/workbench/"),
+        ("liuyang", "/cases/dispatch/"),
+        ("zhoumin", "/cases/supervision/"),
+        ("yangfan", "/cases/register/?phone=1001"),
+    ],
+)
+def test_case_pages_fit_a_360_px_screen(visit, page, cases_everywhere, login, path):
+    page.set_viewport_size(PHONE)
+    log_in(visit, login)
+    page = visit(path)
+
+    assert page.get_by_role("heading", level=1).is_visible()
+    no_horizontal_scroll(page)
+    if path.startswith("/cases/") and login != "yangfan" and path != "/cases/report/":
+        page = visit.follow(page.locator("main a[href^='/cases/'][href$='/']").last)
+        assert page.get_by_role("region", name=label("Timeline")).is_visible()
+        no_horizontal_scroll(page)
