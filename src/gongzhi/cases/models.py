@@ -467,3 +467,29 @@ class CaseFollower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.case_id}"
+
+
+class RoutingModel(models.Model):
+    """A trained routing-suggestion model (see cases/suggest.py), kept in the database so that
+    every app server uses the same one. The newest row is the one in use; `gongzhi
+    train-router` and the daily task add rows and keep the last few."""
+
+    trained_at = models.DateTimeField(_("trained at"))
+    samples = models.PositiveIntegerField(_("cases learnt from"))
+    category_accuracy = models.FloatField(_("category accuracy (held-out)"))
+    unit_accuracy = models.FloatField(_("unit accuracy (held-out)"), null=True, blank=True)
+    # {"category": [category ids], "unit": [unit ids]}: the classes, in the model's order.
+    labels = models.JSONField(_("labels"), default=dict)
+    # Sizes, timings and the other held-out figures, for the operator.
+    metrics = models.JSONField(_("figures"), default=dict)
+    # NumPy arrays in one .npz archive (no pickle: loading it runs no code).
+    data = models.BinaryField(_("model"))
+    format = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("routing model")
+        verbose_name_plural = _("routing models")
+        get_latest_by = "id"
+
+    def __str__(self) -> str:
+        return f"{self.trained_at:%Y-%m-%d %H:%M} ({self.samples})"

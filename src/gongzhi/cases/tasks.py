@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from gongzhi.cases.services import case_deadline_sweep
+from gongzhi.cases.suggest_model import router_train
 from gongzhi.core import request_context
 
 
@@ -12,3 +13,9 @@ from gongzhi.core import request_context
 def deadline_sweep() -> dict[str, int]:
     with request_context.using(request_context.RequestContext(channel="system")):
         return case_deadline_sweep()
+
+
+@task()
+def train_router() -> dict[str, object]:
+    with request_context.using(request_context.RequestContext(channel="system")):
+        return router_train().as_dict()

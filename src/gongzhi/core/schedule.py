@@ -28,6 +28,7 @@ PERIODIC: list[Periodic] = [
     Periodic("cases.deadline_sweep", dt.timedelta(minutes=1), "gongzhi.cases.tasks.deadline_sweep"),
     # Retries and hourly digests; new notifications are also sent right after their commit.
     Periodic("notifications.send", dt.timedelta(minutes=1), "gongzhi.core.tasks.send_deliveries"),
+    Periodic("cases.train_router", dt.timedelta(days=1), "gongzhi.cases.tasks.train_router"),
 ]
 
 
