@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -234,8 +235,9 @@ class PhotoSerializer(serializers.ModelSerializer[CasePhoto]):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, photo: CasePhoto) -> str:
+        # The permission-checked view, never the file's own address (photos are not public).
         request = self.context.get("request")
-        url = photo.image.url
+        url = reverse("media:photo", args=[photo.pk])
         return request.build_absolute_uri(url) if request is not None else url
 
 

@@ -407,6 +407,7 @@ def case_reroute(*, actor: User, case: Case, unit: Unit, note: str) -> Case:
     """A dispatcher transfers a case to another unit, with a reason."""
     with transaction.atomic():
         case = _lock(case)
+        workflow.check(case, "reroute", actor)  # who may, before saying anything about the case
         if unit.pk == case.unit_id:
             raise InvalidInput(fields={"unit": [_("The case is already with this unit.")]})
         _dispatch(case, actor=actor, unit=unit, note=note, transition_name="reroute")

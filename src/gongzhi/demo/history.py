@@ -354,7 +354,7 @@ def _one_case(
         return
     case.refresh_from_db()
     due = case.resolve_due_at
-    if rng.random() < 0.05 and due is not None:
+    if rng.random() < 0.05 and due is not None and t + dt.timedelta(hours=1) < due:
         request = _at(
             t + dt.timedelta(hours=1),
             now,

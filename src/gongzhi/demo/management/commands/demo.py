@@ -40,6 +40,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Loading a year of demo history ({options['history']} cases, once)…")
             with tqdm(total=options["history"], unit="case", file=self.stderr) as bar:
                 demo_history_load(count=options["history"], progress=bar.update)
+            # Train the routing suggestions on that history so the dispatcher sees them at once.
+            call_command("train_router", verbosity=0)
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(
