@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 from django.db.models import Max
 from PIL import Image
 
@@ -62,6 +63,9 @@ def made_here(transactional_db: None) -> Iterator[None]:
     yield
     Case.objects.filter(pk__gt=last_case).delete()
     Notification.objects.filter(pk__gt=last_notification).delete()
+    # Left open, the connection of the test's own queries keeps PostgreSQL from dropping the
+    # test database at the end of the session.
+    connections.close_all()
 
 
 def png(size: tuple[int, int] = (64, 48)) -> bytes:
