@@ -66,6 +66,38 @@ def make_audit_entry(community: Place) -> tuple[Any, str]:
     return entry, "test.private"
 
 
+def make_case(community: Place) -> tuple[Case, str]:
+    from gongzhi.cases.models import Category
+    from gongzhi.cases.services import case_report
+
+    marker = f"隔离测试 {uuid.uuid4().hex[:8]}"
+    person, _ = make_person(community)
+    courtyard = _courtyard(community)
+    case = case_report(
+        actor=person,
+        channel="web",
+        category=Category.objects.get(code="other"),
+        nature="inquiry",
+        title=marker,
+        description="只应在本社区可见",
+        place=courtyard,
+    )
+    return case, marker
+
+
+def _case_changes() -> list[Callable[[Any, Any], Any]]:
+    from gongzhi.cases import services
+
+    return [
+        lambda actor, case: services.case_accept(actor=actor, case=case),
+        lambda actor, case: services.case_escalate(actor=actor, case=case, note="越权"),
+        lambda actor, case: services.case_comment(actor=actor, case=case, note="越权"),
+        lambda actor, case: services.case_reroute(
+            actor=actor, case=case, unit=case.unit, note="越权"
+        ),
+    ]
+
+
 PRIVATE_TYPES: list[PrivateType] = [
     PrivateType(
         name="person",
@@ -83,6 +115,15 @@ PRIVATE_TYPES: list[PrivateType] = [
         ],
     ),
     PrivateType(
+        name="case",
+        role=Role.COMMUNITY_WORKER,
+        make=make_case,
+        ui_detail=lambda case: reverse("cases:detail", args=[case.pk]),
+        api_list="api:case-list",
+        api_detail=lambda case: reverse("api:case-detail", args=[case.pk]),
+        changes=_case_changes(),
+    ),
+    PrivateType(
         name="audit entry",
         role=Role.SUPERVISOR,
         make=make_audit_entry,
@@ -92,7 +133,7 @@ PRIVATE_TYPES: list[PrivateType] = [
 
 # Models with a place that are public by design (the division tree, routing configuration).
 PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule}
-# Cases join PRIVATE_TYPES with their pages and endpoints (being built in this session).
-PENDING_MODELS: set[type[Model]] = {Case}
+# Models waiting to join PRIVATE_TYPES (none: keep it that way).
+PENDING_MODELS: set[type[Model]] = set()
 # Models covered by a PrivateType entry above.
-COVERED_MODELS: set[type[Model]] = {RoleGrant}
+COVERED_MODELS: set[type[Model]] = {RoleGrant, Case}
