@@ -51,10 +51,15 @@ def transactional_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     """
     from gongzhi.demo.loader import demo_load
 
+    from django.db import connections
+
     with django_db_blocker.unblock():
         if not _demo_present():
             demo_load()
         yield
+        # The test's own connection would otherwise stay open, and PostgreSQL refuses to drop
+        # a test database that someone is still connected to.
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
