@@ -49,9 +49,9 @@ def transactional_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     pytest-django's live_server asks for this fixture; overriding it here keeps the demo (loaded
     once, committed) for the next browser test instead of emptying the database each time.
     """
-    from gongzhi.demo.loader import demo_load
-
     from django.db import connections
+
+    from gongzhi.demo.loader import demo_load
 
     with django_db_blocker.unblock():
         if not _demo_present():
