@@ -275,7 +275,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Notifications: e-mail through Django's mail framework; SMS and WeChat through these backends.
 EMAIL_BACKEND = env("EMAIL_BACKEND") or (
-    "django.core.mail.backends.console.EmailBackend" if DEMO_MODE or DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO_MODE or DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)

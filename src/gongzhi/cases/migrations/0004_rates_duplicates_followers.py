@@ -6,45 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_follow_up_and_rating'),
+        ("cases", "0003_follow_up_and_rating"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='accepted_on_time',
-            field=models.BooleanField(blank=True, null=True, verbose_name='first accepted on time'),
+            model_name="case",
+            name="accepted_on_time",
+            field=models.BooleanField(blank=True, null=True, verbose_name="first accepted on time"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='handling_workdays',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='working days to resolve'),
+            model_name="case",
+            name="handling_workdays",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="working days to resolve"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='cases.case', verbose_name='duplicate of'),
+            model_name="case",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="duplicates",
+                to="cases.case",
+                verbose_name="duplicate of",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='close_reason',
-            field=models.CharField(blank=True, choices=[('rated', 'Rated by the resident'), ('no_response', 'No response to the follow-up'), ('merged', 'Merged into another case as a duplicate')], max_length=16, verbose_name='closed because'),
+            model_name="case",
+            name="close_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("rated", "Rated by the resident"),
+                    ("no_response", "No response to the follow-up"),
+                    ("merged", "Merged into another case as a duplicate"),
+                ],
+                max_length=16,
+                verbose_name="closed because",
+            ),
         ),
         migrations.CreateModel(
-            name='CaseFollower',
+            name="CaseFollower",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followers', to='cases.case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followed_cases', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followers",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="followed_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follower',
-                'verbose_name_plural': 'followers',
-                'constraints': [models.UniqueConstraint(fields=('case', 'user'), name='casefollower_unique')],
+                "verbose_name": "follower",
+                "verbose_name_plural": "followers",
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "user"), name="casefollower_unique")
+                ],
             },
         ),
     ]

@@ -4,29 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_rates_duplicates_followers'),
+        ("cases", "0004_rates_duplicates_followers"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoutingModel',
+            name="RoutingModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trained_at', models.DateTimeField(verbose_name='trained at')),
-                ('samples', models.PositiveIntegerField(verbose_name='cases learnt from')),
-                ('category_accuracy', models.FloatField(verbose_name='category accuracy (held-out)')),
-                ('unit_accuracy', models.FloatField(blank=True, null=True, verbose_name='unit accuracy (held-out)')),
-                ('labels', models.JSONField(default=dict, verbose_name='labels')),
-                ('metrics', models.JSONField(default=dict, verbose_name='figures')),
-                ('data', models.BinaryField(verbose_name='model')),
-                ('format', models.PositiveSmallIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("trained_at", models.DateTimeField(verbose_name="trained at")),
+                ("samples", models.PositiveIntegerField(verbose_name="cases learnt from")),
+                (
+                    "category_accuracy",
+                    models.FloatField(verbose_name="category accuracy (held-out)"),
+                ),
+                (
+                    "unit_accuracy",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="unit accuracy (held-out)"
+                    ),
+                ),
+                ("labels", models.JSONField(default=dict, verbose_name="labels")),
+                ("metrics", models.JSONField(default=dict, verbose_name="figures")),
+                ("data", models.BinaryField(verbose_name="model")),
+                ("format", models.PositiveSmallIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'routing model',
-                'verbose_name_plural': 'routing models',
-                'get_latest_by': 'id',
+                "verbose_name": "routing model",
+                "verbose_name_plural": "routing models",
+                "get_latest_by": "id",
             },
         ),
     ]
