@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "gongzhi.web",
     "gongzhi.api",
     "gongzhi.cases",
+    "gongzhi.open311",
     "gongzhi.demo",
     "django_tasks",
     "django_tasks_db",
@@ -291,3 +292,26 @@ GONGZHI_NOTIFY_BACKENDS = {
     "sms": env("GONGZHI_SMS_BACKEND", "gongzhi.core.channels.ConsoleSMSBackend"),
     "wechat": env("GONGZHI_WECHAT_BACKEND", "gongzhi.core.channels.ConsoleWeChatBackend"),
 }
+
+# Cache shared by every process (rate limits): the database table gongzhi_cache by default
+# (`gongzhi migrate` creates it), Redis when REDIS_URL is set (needs the `redis` package).
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gongzhi_cache"}
+    )
+}
+
+# Open311 GeoReport v2 at /open311/v2/ (see README, "Open311").
+GONGZHI_OPEN311_JURISDICTION = env("GONGZHI_OPEN311_JURISDICTION", "chengdu.gov.cn")
+GONGZHI_OPEN311_CONTACT = env("GONGZHI_OPEN311_CONTACT")
+# Requests per window ("N/SECONDS"; empty or 0: no limit): per API key, and per IP address for
+# requests without a valid key.
+GONGZHI_OPEN311_RATE_KEY = env("GONGZHI_OPEN311_RATE_KEY", "600/60")
+GONGZHI_OPEN311_RATE_IP = env("GONGZHI_OPEN311_RATE_IP", "120/60")
+# The nature given to requests filed through Open311 (the spec has no such field).
+GONGZHI_OPEN311_NATURE = env("GONGZHI_OPEN311_NATURE", "help")
+# Natures never published by the Open311 GETs (tip-offs name people and places).
+GONGZHI_OPEN311_HIDDEN_NATURES = envlist("GONGZHI_OPEN311_HIDDEN_NATURES", "tip_off")

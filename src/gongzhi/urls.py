@@ -11,6 +11,7 @@ urlpatterns = [
     path("media/cases/", include("gongzhi.cases.media_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("gongzhi.api.urls")),
+    path("open311/v2/", include("gongzhi.open311.urls")),
     path("admin/", admin.site.urls),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 handler500 = "gongzhi.api.errors.server_error"

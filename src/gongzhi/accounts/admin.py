@@ -1,11 +1,13 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.models import RoleGrant, Unit, UnitMembership, User
+from gongzhi.accounts.models import ApiKey, RoleGrant, Unit, UnitMembership, User
+from gongzhi.accounts.services import apikey_create, apikey_revoke
 from gongzhi.core.admin_audit import AuditedAdmin
 from gongzhi.core.audit import audit_record
 
@@ -102,3 +104,93 @@ class UnitAdmin(AuditedAdmin):
     autocomplete_fields = ["place", "jurisdiction"]
     inlines = [UnitMembershipInline]
     list_select_related = ["place"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Keys are created here or with `gongzhi apikey create`; the key is shown once, after
+    creating it. A key is never edited or deleted (its cases and audit entries name its service
+    user): revoke it and create another."""
+
+    list_display = [
+        "name",
+        "display_prefix",
+        "read_only",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix"]
+    readonly_fields = [
+        "display_prefix",
+        "user",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    autocomplete_fields = ["places"]
+    actions = ["revoke"]
+
+    @admin.display(description=_("prefix"))
+    def display_prefix(self, key: ApiKey) -> str:
+        return f"gz_{key.prefix}…" if key.prefix else ""
+
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> Any:
+        if obj is None:
+            return ["name", "places", "read_only"]
+        return ["name", "display_prefix", "places", "read_only", *self.readonly_fields[1:]]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> Any:
+        if obj is None:
+            return []
+        return ["name", "places", "read_only", *self.readonly_fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(getattr(request.user, "is_superuser", False))
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiKey | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:  # every field is read-only once created
+            return
+        created = apikey_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            places=list(form.cleaned_data["places"]),
+            read_only=form.cleaned_data["read_only"],
+        )
+        # The admin goes on with the object it was given (places, log entry, redirect).
+        obj.pk = created.key.pk
+        obj._state.adding = False
+        for field in ("prefix", "key_hash", "user_id", "created_by_id", "created_at"):
+            setattr(obj, field, getattr(created.key, field))
+        request._gongzhi_new_key = created.raw  # type: ignore[attr-defined]
+
+    def response_add(
+        self, request: HttpRequest, obj: ApiKey, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        """The new key, on this page only: never in a message (a cookie), never again."""
+        raw = getattr(request, "_gongzhi_new_key", None)
+        if raw is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("API key created"),
+            "opts": self.opts,
+            "key": obj,
+            "raw": raw,
+        }
+        response = TemplateResponse(request, "admin/accounts/apikey/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        count = 0
+        for key in queryset.filter(revoked_at__isnull=True):
+            apikey_revoke(actor=request.user, key=key)
+            count += 1
+        messages.success(request, _("%(n)d keys revoked.") % {"n": count})

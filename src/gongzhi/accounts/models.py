@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -127,3 +129,62 @@ class UnitMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit}"
+
+
+def apikey_digest(raw: str) -> str:
+    """What is stored of an API key: its SHA-256 (the key is 256 random bits, so no salt or
+    slow hash is needed to make the digest useless to whoever reads the table)."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiKey(models.Model):
+    """A key for an application (Open311 clients, a back-office system).
+
+    The key itself is shown once, when created; only its digest and a short prefix (to name it
+    in lists and on the command line) are kept. It acts through its own service user, which
+    cannot log in: cases it files are reported by that user, and a back office can move cases
+    only where that user is a member of the handling unit.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    user = models.OneToOneField(
+        User,
+        on_delete=models.PROTECT,
+        related_name="api_key",
+        editable=False,
+        verbose_name=_("service user"),
+    )
+    places = models.ManyToManyField(
+        "places.Place",
+        blank=True,
+        related_name="+",
+        verbose_name=_("places"),
+        help_text=_("Empty: anywhere. Otherwise the key may only report in these places."),
+    )
+    read_only = models.BooleanField(_("read-only"), default=False)
+    created_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (gz_{self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -9,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from gongzhi.accounts.choices import Role
-from gongzhi.accounts.models import RoleGrant, Unit, UnitMembership, User
+from gongzhi.accounts.models import ApiKey, RoleGrant, Unit, UnitMembership, User, apikey_digest
 from gongzhi.core import clock, permissions
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.errors import InvalidInput, NotPermitted
@@ -167,3 +170,100 @@ def unit_member_add(*, actor: Any, unit: Unit, user: User, role: str) -> UnitMem
                 after={"unit": unit.pk, "user": user.pk, "role": role},
             )
     return membership
+
+
+# ---------------------------------------------------------------- API keys
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    """A key just created: `raw` is the only copy of the key and is shown once."""
+
+    key: ApiKey
+    raw: str = field(repr=False)  # kept out of logs and tracebacks
+
+
+def _may_manage_keys(actor: Any) -> bool:
+    # None is the operator at the command line (`gongzhi apikey`); on the web, superusers only:
+    # a key acts on behalf of an application wherever its service user may act.
+    return actor is None or permissions.is_superuser(actor)
+
+
+def apikey_create(
+    *,
+    actor: Any,
+    name: str,
+    places: Sequence[Place] = (),
+    read_only: bool = False,
+    units: Sequence[Unit] = (),
+) -> NewApiKey:
+    """Create an API key for an application, and the service user it acts as.
+
+    The service user cannot log in (no usable password); it files the cases the key reports
+    and, when made a member of handling units (`units`), may move their cases (Open311 service
+    request updates). Only the key's SHA-256 and a short prefix are stored.
+    """
+    if not _may_manage_keys(actor):
+        raise NotPermitted()
+    name = name.strip()
+    if not name:
+        raise InvalidInput(fields={"name": ["This field is required."]})
+    if len(name) > 100:
+        raise InvalidInput(fields={"name": ["At most 100 characters."]})
+    now = clock.now()
+    with transaction.atomic():
+        for _attempt in range(5):
+            prefix = secrets.token_hex(4)
+            if not ApiKey.objects.filter(prefix=prefix).exists():
+                break
+        raw = f"gz_{prefix}_{secrets.token_urlsafe(32)}"
+        user = user_create(actor=actor, username=f"apikey-{prefix}", password=None, name=name[:50])
+        key = ApiKey.objects.create(
+            name=name,
+            prefix=prefix,
+            key_hash=apikey_digest(raw),
+            user=user,
+            read_only=read_only,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            created_at=now,
+        )
+        if places:
+            key.places.set(places)
+        for unit in units:
+            UnitMembership.objects.get_or_create(unit=unit, user=user)
+        audit_record(
+            actor=actor,
+            action="apikey.created",
+            obj=key,
+            after={
+                "name": name,
+                "prefix": prefix,
+                "user": user.pk,
+                "read_only": read_only,
+                "places": [p.pk for p in places],
+                "units": [u.pk for u in units],
+            },
+        )
+    return NewApiKey(key, raw)
+
+
+def apikey_revoke(*, actor: Any, key: ApiKey) -> ApiKey:
+    """Revoke a key at once (idempotent); its service user is deactivated with it."""
+    if not _may_manage_keys(actor):
+        raise NotPermitted()
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().select_related("user").get(pk=key.pk)
+        if key.revoked_at is not None:
+            return key
+        key.revoked_at = clock.now()
+        key.save(update_fields=["revoked_at"])
+        key.user.is_active = False
+        key.user.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action="apikey.revoked",
+            obj=key,
+            before={"revoked_at": None},
+            after={"revoked_at": key.revoked_at.isoformat()},
+        )
+    return key

@@ -17,7 +17,7 @@ from django.db.models import Model
 from django.urls import reverse
 
 from gongzhi.accounts.choices import Role
-from gongzhi.accounts.models import RoleGrant, User
+from gongzhi.accounts.models import ApiKey, RoleGrant, User
 from gongzhi.accounts.services import role_grant, role_revoke, user_create
 from gongzhi.cases.models import Case, RoutingRule
 from gongzhi.core.audit import audit_record
@@ -137,3 +137,6 @@ PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule}
 PENDING_MODELS: set[type[Model]] = set()
 # Models covered by a PrivateType entry above.
 COVERED_MODELS: set[type[Model]] = {RoleGrant, Case}
+# Models only superusers see (in the admin), in no role's pages or lists: an API key's places
+# limit what the key may do, they do not make it the place's data.
+SUPERUSER_ONLY_MODELS: set[type[Model]] = {ApiKey}

@@ -19,7 +19,14 @@ from gongzhi.core.errors import NotPermitted
 from gongzhi.core.models import AuditEntry
 from gongzhi.places.models import Place
 
-from .isolation import COVERED_MODELS, PENDING_MODELS, PRIVATE_TYPES, PUBLIC_MODELS, PrivateType
+from .isolation import (
+    COVERED_MODELS,
+    PENDING_MODELS,
+    PRIVATE_TYPES,
+    PUBLIC_MODELS,
+    SUPERUSER_ONLY_MODELS,
+    PrivateType,
+)
 
 
 def _holder(role: str, place: Place, username: str):
@@ -69,7 +76,9 @@ def test_it_keeps_one_communitys_private_data_from_another(private: PrivateType,
 
 def test_it_registers_every_model_that_belongs_to_a_place(db):
     """A new model with a place joins the registry (or is declared public) or this fails."""
-    registered = PUBLIC_MODELS | COVERED_MODELS | PENDING_MODELS | {AuditEntry}
+    registered = (
+        PUBLIC_MODELS | COVERED_MODELS | PENDING_MODELS | SUPERUSER_ONLY_MODELS | {AuditEntry}
+    )
     missing = []
     for model in apps.get_models():
         if not model.__module__.startswith("gongzhi."):
