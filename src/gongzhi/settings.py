@@ -314,4 +314,4 @@ GONGZHI_OPEN311_RATE_IP = env("GONGZHI_OPEN311_RATE_IP", "120/60")
 # The nature given to requests filed through Open311 (the spec has no such field).
 GONGZHI_OPEN311_NATURE = env("GONGZHI_OPEN311_NATURE", "help")
 # Natures never published by the Open311 GETs (tip-offs name people and places).
-GONGZHI_OPEN311_HIDDEN_NATURES = envlist("GONGZHI_OPEN311_HIDDEN_NATURES", "tip_off")
+GONGZHI_PUBLIC_HIDDEN_NATURES = envlist("GONGZHI_PUBLIC_HIDDEN_NATURES", "tip_off")

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from gongzhi.cases import rates
@@ -99,10 +100,16 @@ def public_place(*, place_id: int) -> Place:
     return place
 
 
-def _cases_under(place: Place) -> QuerySet[Case]:
-    return Case.objects.filter(
-        place_path__range=subtree_range(place.path), merged_into__isnull=True
+def _published() -> QuerySet[Case]:
+    """Cases the public may see at all: not merged away, and not of a hidden nature (tip-offs
+    by default, so an informant's report is never published)."""
+    return Case.objects.filter(merged_into__isnull=True).exclude(
+        nature__in=list(settings.GONGZHI_PUBLIC_HIDDEN_NATURES)
     )
+
+
+def _cases_under(place: Place) -> QuerySet[Case]:
+    return _published().filter(place_path__range=subtree_range(place.path))
 
 
 def public_recent_cases(*, place: Place, limit: int = 30) -> list[PublicCase]:
@@ -130,8 +137,9 @@ def public_summary(*, place: Place, days: int = 365) -> dict[str, Any]:
 
 def public_case(*, number: str) -> tuple[PublicCase, list[dict[str, Any]]]:
     case = (
-        Case.objects.select_related("category", "unit", "place", "reporter")
-        .filter(number=number, merged_into__isnull=True)
+        _published()
+        .select_related("category", "unit", "place", "reporter")
+        .filter(number=number)
         .first()
     )
     if case is None:

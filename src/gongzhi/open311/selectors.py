@@ -167,7 +167,7 @@ def services_changeset() -> str:
 
 
 def _public(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    hidden = list(settings.GONGZHI_OPEN311_HIDDEN_NATURES)
+    hidden = list(settings.GONGZHI_PUBLIC_HIDDEN_NATURES)
     return queryset.exclude(nature__in=hidden) if hidden else queryset
 
 
@@ -340,7 +340,7 @@ def update_list(
 ) -> list[CaseEvent]:
     """Public timeline entries in the window, oldest first."""
     queryset = CaseEvent.objects.filter(is_public=True, at__gte=start, at__lte=end)
-    hidden = list(settings.GONGZHI_OPEN311_HIDDEN_NATURES)
+    hidden = list(settings.GONGZHI_PUBLIC_HIDDEN_NATURES)
     if hidden:
         queryset = queryset.exclude(case__nature__in=hidden)
     offset = (page - 1) * page_size

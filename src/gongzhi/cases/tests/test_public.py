@@ -101,3 +101,10 @@ def test_merged_duplicates_are_not_listed(client, report, worker, xinqiao):
     services.case_merge(actor=worker, case=second, into=first)
     page = client.get(reverse("public:place", args=[xinqiao.pk])).content.decode()
     assert "重复的报告" not in page
+
+
+def test_tip_offs_are_never_published(client, report, xinqiao):
+    tip = report(category=category("construction"), nature="tip_off", title="顶楼违规搭建举报")
+    page = client.get(reverse("public:place", args=[xinqiao.pk])).content.decode()
+    assert "顶楼违规搭建举报" not in page
+    assert client.get(reverse("public:case", args=[tip.number])).status_code == 404

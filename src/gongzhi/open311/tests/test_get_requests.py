@@ -285,7 +285,7 @@ def agent(demo):
 
 
 def test_natures_kept_off_the_public_lists(o311, file_case, settings):
-    settings.GONGZHI_OPEN311_HIDDEN_NATURES = ["tip_off"]
+    settings.GONGZHI_PUBLIC_HIDDEN_NATURES = ["tip_off"]
     tip = file_case(nature="tip_off", description="有人违章搭建")
     shown = file_case()
     assert [r["service_request_id"] for r in rows(o311.get("requests", "json"))] == [shown.number]
