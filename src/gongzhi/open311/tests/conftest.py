@@ -82,6 +82,9 @@ class Open311Client:
         return self.client.get(self.url(resource, fmt), query)
 
     def post(self, resource: str, fmt: str = "json", data: Any = None, **kwargs: Any) -> Any:
+        # Messages are asserted in English (an Open311 back office usually asks for it); the
+        # default language, zh-hans, would answer them in Chinese.
+        kwargs.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
         return self.client.post(self.url(resource, fmt), data or {}, **kwargs)
 
     def form(self, resource: str, fmt: str, body: str) -> Any:
