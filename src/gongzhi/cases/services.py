@@ -163,6 +163,11 @@ def _case_url(case: Case) -> str:
     return f"/cases/{case.pk}/"
 
 
+def _tell_unit(unit: Unit | None, case: Case, *, kind: str, title: str, body: str = "") -> None:
+    """Notify every active member of `unit` about `case`."""
+    notify(recipients=_unit_members(unit), kind=kind, title=title, body=body, url=_case_url(case))
+
+
 def _tell_reporter(case: Case, kind: str, title: str) -> None:
     if case.reporter_id:
         notify(recipients=[case.reporter], kind=kind, title=title, url=_case_url(case))
@@ -387,11 +392,11 @@ def _dispatch(
         before,
         {"state": case.state, "unit": unit.pk, "routing": reason},
     )
-    notify(
-        recipients=_unit_members(unit),
+    _tell_unit(
+        unit,
+        case,
         kind="case.new",
         title=_("New case: %(title)s") % {"title": case.title},
-        url=_case_url(case),
     )
 
 
@@ -649,8 +654,11 @@ def _escalate(case: Case, *, actor: Any, note: str) -> Unit | None:
         {"state": case.state, "unit": target.pk, "level": case.escalation_level},
     )
     title = _("Case escalated to %(unit)s: %(title)s") % {"unit": target.name, "title": case.title}
-    notify(
-        recipients=_unit_members(target), kind="case.escalated", title=title, url=_case_url(case)
+    _tell_unit(
+        target,
+        case,
+        kind="case.escalated",
+        title=title,
     )
     notify(
         recipients=_supervisors(case.place), kind="case.escalated", title=title, url=_case_url(case)
@@ -768,14 +776,14 @@ def case_extension_decide(
         _audit(
             actor, "extension_decided", case, before, {"granted": grant, "extension": request.pk}
         )
-        notify(
-            recipients=_unit_members(request.unit),
+        _tell_unit(
+            request.unit,
+            case,
             kind="case.extension_decided",
             title=(
                 _("Extension granted: %(title)s") if grant else _("Extension refused: %(title)s")
             )
             % {"title": case.title},
-            url=_case_url(case),
         )
         if grant:
             _tell_reporter(case, "case.extended", public)
@@ -804,11 +812,11 @@ def case_supervise(*, actor: User, case: Case, note: str) -> SupervisionNote:
             data={"supervision": supervision.pk},
         )
         _audit(actor, "supervised", case, {}, {"supervision": supervision.pk})
-        notify(
-            recipients=_unit_members(case.unit),
+        _tell_unit(
+            case.unit,
+            case,
             kind="case.supervised",
             title=_("Supervisor's note to answer: %(title)s") % {"title": case.title},
-            url=_case_url(case),
         )
     return supervision
 
@@ -860,12 +868,12 @@ def case_remind(*, actor: Any, case: Case, note: str = "") -> Case:
         _audit(actor, "reminded", case, {}, {"reminded_at": case.reminded_at.isoformat()})
         due = case.resolve_due_at if case.state in HANDLING else case.accept_due_at
         due_text = f"{due.astimezone(clock.SHANGHAI):%Y-%m-%d %H:%M}" if due else ""
-        notify(
-            recipients=_unit_members(case.unit),
+        _tell_unit(
+            case.unit,
+            case,
             kind="case.reminder",
             title=_("Reminder: %(title)s is due %(due)s") % {"title": case.title, "due": due_text},
             body=note,
-            url=_case_url(case),
         )
     return case
 
@@ -1024,11 +1032,11 @@ def case_follow_up(
             if reopen
             else _("Case rated: %(title)s")
         ) % {"title": case.title}
-        notify(
-            recipients=_unit_members(case.unit),
+        _tell_unit(
+            case.unit,
+            case,
             kind="case.reopened" if reopen else "case.rated",
             title=title,
-            url=_case_url(case),
         )
     return case
 
