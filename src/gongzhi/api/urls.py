@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from gongzhi.analytics.apis import PlaceParticipation
 from gongzhi.api import auth, views
 from gongzhi.cases import api_urls as cases_api_urls
 
@@ -19,6 +20,11 @@ urlpatterns = [
     path("me/", views.Me.as_view(), name="me"),
     path("places/", views.PlaceList.as_view(), name="place-list"),
     path("places/<int:pk>/", views.PlaceDetail.as_view(), name="place-detail"),
+    path(
+        "places/<int:pk>/participation/",
+        PlaceParticipation.as_view(),
+        name="place-participation",
+    ),
     path("units/", views.UnitList.as_view(), name="unit-list"),
     path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit-detail"),
     path("people/", views.PersonList.as_view(), name="person-list"),

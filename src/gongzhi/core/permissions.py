@@ -44,6 +44,8 @@ POLICY: dict[str, frozenset[str]] = {
     "case.follow_up": frozenset({Role.AGENT, Role.ADMIN}),
     # The reporter's identity and contact, when the reporter allowed it or the viewer is staff.
     "case.view_contact": frozenset({Role.AGENT, Role.COMMUNITY_WORKER, Role.ADMIN}),
+    # Aggregates of a place: participation rate and analyses (no personal data).
+    "analytics.view": STAFF_ROLES,
 }
 
 # Roles a granter may hand out on a place: admins any, others only the resident-side ones.

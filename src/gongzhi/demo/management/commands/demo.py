@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from gongzhi.demo.cases import demo_cases_load
 from gongzhi.demo.data import DEMO_PASSWORD
-from gongzhi.demo.history import demo_history_exists, demo_history_load
+from gongzhi.demo.history import demo_history_exists, demo_history_load, history_size
 from gongzhi.demo.loader import demo_load
 
 
@@ -25,7 +25,8 @@ class Command(BaseCommand):
             "--history",
             type=int,
             default=2000,
-            help="cases of demo history to generate on the first run (0: none)",
+            help="cases of demo history in the last twelve months, on the first run; a third as many "
+            "more the year before (0: none)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,8 +38,9 @@ class Command(BaseCommand):
         if made:
             self.stdout.write(f"Loaded {made} demo cases.")
         if options["history"] and not demo_history_exists():
-            self.stdout.write(f"Loading a year of demo history ({options['history']} cases, once)…")
-            with tqdm(total=options["history"], unit="case", file=self.stderr) as bar:
+            total = history_size(options["history"])
+            self.stdout.write(f"Loading two years of demo history ({total} cases, once)…")
+            with tqdm(total=total, unit="case", file=self.stderr) as bar:
                 demo_history_load(count=options["history"], progress=bar.update)
             # Train the routing suggestions on that history so the dispatcher sees them at once.
             call_command("train_router", verbosity=0)
