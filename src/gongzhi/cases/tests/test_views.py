@@ -484,15 +484,15 @@ def test_a_unit_outside_the_places_jurisdiction_cannot_be_chosen(report, worker)
 
 # My cases and the staff lists ---------------------------------------------------------------
 
-# Every signed-in page spends three queries on the session, the user and the user's grants.
-# A user without a staff role is asked whether they sit in a handling unit (navigation).
-MY_CASES_QUERIES = 3 + 1 + 2  # the cases (with category, place, unit); the places' ancestors
+# Every signed-in page spends four queries on the session, the user, the user's grants and the
+# unread notifications (the badge in the navigation). A user without a staff role is asked whether they sit in a handling unit (navigation).
+MY_CASES_QUERIES = 4 + 1 + 2  # the cases (with category, place, unit); the places' ancestors
 # The user's units; categories and their questions; the unit's jurisdiction, the places under it
 # and their names (filters); the user's memberships (the selector's check); the queue (with
 # category, place and unit) and the names of its places.
-WORKBENCH_QUERIES = 3 + 9
-DISPATCH_QUERIES = 3 + 4  # unrouted, returned, the units for their places, place names
-SUPERVISION_QUERIES = 3 + 5  # counts per unit, overdue, flagged; place names of each list
+WORKBENCH_QUERIES = 4 + 9
+DISPATCH_QUERIES = 4 + 4  # unrouted, returned, the units for their places, place names
+SUPERVISION_QUERIES = 4 + 5  # counts per unit, overdue, flagged; place names of each list
 
 
 def test_my_cases_lists_the_residents_cases_in_a_fixed_number_of_queries(
