@@ -388,7 +388,7 @@ def _render_detail(
         "resolution_photos": resolution_photos,
         "category": presenters.category_label(case),
         "steps": steps,
-        "open_step": next(iter(bound), ""),
+        "open_step": next(iter(bound), "merge" if merge_query else ""),
         "can_decide": "decide_extension" in allowed,
         "extensions": [
             (e, bound.get(f"decide-{e.pk}") or case_forms.DecideExtensionForm(prefix=f"x{e.pk}"))

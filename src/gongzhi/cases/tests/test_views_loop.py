@@ -336,3 +336,10 @@ def test_the_resident_never_sees_the_routing_suggestion(report, resident, monkey
     found = suggest.Suggestion(category("property.elevator"), 0.9, None, 0.0, 1)
     monkeypatch.setattr(suggest, "suggest", lambda *args, **kwargs: found)
     assert client_for(resident).get(detail_url(case)).context["hint"] is None
+
+
+def test_the_merge_search_works_without_javascript(report, worker):
+    survivor, case = report(title="楼道堆放杂物"), report()
+    page = client_for(worker).get(detail_url(case), {"merge_q": "杂物"})
+    assert page.context["open_step"] == "merge"
+    assert list(page.context["merge_candidates"]) == [survivor]
