@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from gongzhi.analytics.apis import PlaceParticipation
 from gongzhi.api import auth, views
+from gongzhi.api import notifications as notification_views
 from gongzhi.cases import api_urls as cases_api_urls
 
 app_name = "api"
@@ -29,6 +30,17 @@ urlpatterns = [
     path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit-detail"),
     path("people/", views.PersonList.as_view(), name="person-list"),
     path("people/<int:pk>/", views.PersonDetail.as_view(), name="person-detail"),
+    path("notifications/", notification_views.NotificationList.as_view(), name="notifications"),
+    path(
+        "notifications/read/",
+        notification_views.NotificationsMarkRead.as_view(),
+        name="notifications-read",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_views.NotificationPreferences.as_view(),
+        name="notification-preferences",
+    ),
     # Spliced rather than include()d: one flat list of plain patterns in the "api" namespace.
     *cases_api_urls.urlpatterns,
     # Last: anything else under /api/v1/ is a 404 in the API's error format.

@@ -1161,3 +1161,44 @@ def case_merge(*, actor: User, case: Case, into: Case, note: str = "") -> Case:
         )
         _audit(actor, "merged", case, {"state": from_state}, {"state": case.state, "into": into.pk})
     return case
+
+
+# ---------------------------------------------------------------- following a neighbour's case
+
+
+def case_follow_by_number(*, actor: User, number: str) -> Case:
+    """Follow a case by its number: one the actor may see, or a published case of a community
+    the actor lives or works in (the report form's "follow this one instead", the public page).
+    Anything else is NotFound, so a number reveals nothing."""
+    from gongzhi.cases.selectors import visible_q
+    from gongzhi.core.errors import NotFound
+    from gongzhi.places.choices import PlaceLevel
+
+    case = Case.objects.select_related("place").filter(number=number.strip()).first()
+    if case is None or not getattr(actor, "is_authenticated", False):
+        raise NotFound()
+    if not Case.objects.filter(visible_q(actor), pk=case.pk).exists():
+        community = (
+            Place.objects.filter(
+                path__in=[*case.place.ancestor_paths(), case.place.path],
+                level=PlaceLevel.COMMUNITY,
+            )
+            .values_list("path", flat=True)
+            .first()
+        )
+        neighbour = community is not None and any(
+            g.place_path.startswith(community) for g in permissions.grants_of(actor)
+        )
+        # Published as on the transparency pages: not merged away, not of a hidden nature.
+        published = case.merged_into_id is None and (
+            case.nature not in settings.GONGZHI_PUBLIC_HIDDEN_NATURES
+        )
+        if not neighbour or not published:
+            raise NotFound()
+    with transaction.atomic():
+        _follower, created = CaseFollower.objects.get_or_create(
+            case=case, user=actor, defaults={"since": clock.now()}
+        )
+        if created:
+            audit_record(actor=actor, action="case.followed", obj=case, place=case.place)
+    return case

@@ -11,6 +11,7 @@ from gongzhi.demo.cases import demo_cases_load
 from gongzhi.demo.data import DEMO_PASSWORD
 from gongzhi.demo.history import demo_history_exists, demo_history_load, history_size
 from gongzhi.demo.loader import demo_load
+from gongzhi.demo.loop import demo_loop_load
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         accounts = demo_load()
         made = demo_cases_load()
+        demo_loop_load()  # a merged duplicate and followers (h-ui)
         if made:
             self.stdout.write(f"Loaded {made} demo cases.")
         if options["history"] and not demo_history_exists():
