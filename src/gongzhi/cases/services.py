@@ -100,7 +100,11 @@ def _event(
 
 
 def _tell_followers(case: Case, event: CaseEvent) -> None:
-    """Followers (and reporters of cases merged into this one) get the public updates."""
+    """Followers (and reporters of cases merged into this one) get the public updates.
+
+    A follower may be a neighbour who sees only the public page, so the message is the public
+    one: names and numbers masked, linking to the transparency page.
+    """
     if not event.is_public or event.action == "submit":
         return
     recipients = list(
@@ -111,12 +115,18 @@ def _tell_followers(case: Case, event: CaseEvent) -> None:
         .distinct()
     )
     if recipients:
+        from gongzhi.cases.public import public_case_url, public_text, sensitive_names
+
+        names = sensitive_names(case)
         notify(
             recipients=recipients,
             kind="case.update",
             title=_("Update on %(title)s: %(step)s")
-            % {"title": case.title, "step": event.public_note or case.get_state_display()},
-            url=_case_url(case),
+            % {
+                "title": public_text(case.title, names),
+                "step": public_text(event.public_note, names) or case.get_state_display(),
+            },
+            url=public_case_url(case) or _case_url(case),
         )
 
 
@@ -1087,6 +1097,10 @@ def case_follow(*, actor: User, case: Case) -> CaseFollower:
     from gongzhi.cases.selectors import case_get
 
     case_get(viewer=actor, case_id=case.pk)  # NotFound if the actor may not see it
+    return _follow(actor, case)
+
+
+def _follow(actor: User, case: Case) -> CaseFollower:
     with transaction.atomic():
         follower, created = CaseFollower.objects.get_or_create(
             case=case, user=actor, defaults={"since": clock.now()}
@@ -1189,16 +1203,9 @@ def case_follow_by_number(*, actor: User, number: str) -> Case:
         neighbour = community is not None and any(
             g.place_path.startswith(community) for g in permissions.grants_of(actor)
         )
-        # Published as on the transparency pages: not merged away, not of a hidden nature.
-        published = case.merged_into_id is None and (
-            case.nature not in settings.GONGZHI_PUBLIC_HIDDEN_NATURES
-        )
-        if not neighbour or not published:
+        from gongzhi.cases.public import is_published
+
+        if not neighbour or not is_published(case):
             raise NotFound()
-    with transaction.atomic():
-        _follower, created = CaseFollower.objects.get_or_create(
-            case=case, user=actor, defaults={"since": clock.now()}
-        )
-        if created:
-            audit_record(actor=actor, action="case.followed", obj=case, place=case.place)
+    _follow(actor, case)
     return case
