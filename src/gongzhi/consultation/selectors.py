@@ -155,3 +155,23 @@ def faq_communities() -> list[tuple[Place, int]]:
     )
     places = Place.objects.filter(pk__in=list(counts)).order_by("path")
     return [(place, counts[place.pk]) for place in places]
+
+
+def askable_places(user: Any) -> list[Place]:
+    """Where the user may ask: each place they hold a role on and the courtyard and community
+    above it (two queries)."""
+    from gongzhi.consultation.services import ASKABLE_LEVELS
+
+    paths = {
+        path
+        for grant in permissions.grants_of(user)
+        for path in [
+            *Place(path=grant.place_path).ancestor_paths(),
+            grant.place_path,
+        ]
+    }
+    return list(
+        Place.objects.filter(
+            path__in=paths, level__in=list(ASKABLE_LEVELS), is_active=True
+        ).order_by("path")
+    )
