@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -75,7 +76,9 @@ def ask(request: HttpRequest) -> HttpResponse:
     if not places:
         return render(request, "consultation/ask.html", {"form": None})
     form = forms.AskForm(request.POST or None, request.FILES or None)
-    form.fields["place"].choices = [(str(p.pk), p.name) for p in places]  # type: ignore[attr-defined]
+    place_field = form.fields["place"]
+    assert isinstance(place_field, django_forms.ChoiceField)
+    place_field.choices = [(str(p.pk), p.name) for p in places]
     courtyards = [p for p in places if p.level == PlaceLevel.COURTYARD]
     if not form.is_bound and courtyards:
         form.initial["place"] = str(courtyards[0].pk)
@@ -104,6 +107,13 @@ def ask(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- one question
 
 
+def _with_categories(form: forms.ConvertForm) -> forms.ConvertForm:
+    field = form.fields["category"]
+    assert isinstance(field, django_forms.ChoiceField)
+    field.choices = _categories()
+    return form
+
+
 def _categories() -> list[tuple[str, str]]:
     return [
         (str(c.pk), c.name)
@@ -128,9 +138,9 @@ def _detail(
         "reply_form": forms_given.get("reply_form") or forms.ReplyForm(),
     }
     if "convert" in actions:
-        convert_form = forms_given.get("convert_form") or forms.ConvertForm()
-        convert_form.fields["category"].choices = _categories()
-        context["convert_form"] = convert_form
+        context["convert_form"] = forms_given.get("convert_form") or _with_categories(
+            forms.ConvertForm()
+        )
     if "publish" in actions:
         context["publish_form"] = forms_given.get("publish_form") or forms.PublishForm(
             initial=services.faq_texts(question)
@@ -166,8 +176,7 @@ def step(request: HttpRequest, question_id: int, name: str) -> HttpResponse:
                 reply_form.add_domain_errors(exc)
                 return _detail(request, question, 400, reply_form=reply_form)
         elif name == "convert":
-            convert_form = forms.ConvertForm(request.POST)
-            convert_form.fields["category"].choices = _categories()
+            convert_form = _with_categories(forms.ConvertForm(request.POST))
             if not convert_form.is_valid():
                 return _detail(request, question, 400, convert_form=convert_form)
             data = convert_form.cleaned_data
