@@ -249,6 +249,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several apps have a "state" field: each enum gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "gongzhi.cases.choices.CaseState",
+        "QuestionStateEnum": "gongzhi.consultation.choices.QuestionState",
+    },
 }
 
 # Audit log: rows are kept at least this many days (`gongzhi audit purge` removes older ones).
