@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gongzhi.api",
     "gongzhi.cases",
     "gongzhi.open311",
+    "gongzhi.duty",
     "gongzhi.demo",
     "django_tasks",
     "django_tasks_db",

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("gongzhi.web.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("duty/", include("gongzhi.duty.urls")),
     path("public/", include("gongzhi.cases.public_urls")),
     path("dashboard/", include("gongzhi.cases.dashboard_urls")),
     path("media/cases/", include("gongzhi.cases.media_urls")),
