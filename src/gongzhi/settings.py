@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gongzhi.cases",
     "gongzhi.open311",
     "gongzhi.consultation",
+    "gongzhi.duty",
     "gongzhi.demo",
     "django_tasks",
     "django_tasks_db",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("gongzhi.web.urls")),
     path("cases/", include("gongzhi.cases.urls")),
     path("consultation/", include("gongzhi.consultation.urls")),
+    path("duty/", include("gongzhi.duty.urls")),
     path("public/", include("gongzhi.cases.public_urls")),
     path("dashboard/", include("gongzhi.cases.dashboard_urls")),
     path("media/cases/", include("gongzhi.cases.media_urls")),

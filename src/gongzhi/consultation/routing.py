@@ -12,13 +12,14 @@ from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import User
 from gongzhi.core import clock
 from gongzhi.core.workdays import add_workdays
+from gongzhi.duty.selectors import on_duty_users
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
 
 
 def on_duty(place: Place, at: dt.datetime | None = None) -> list[User]:
-    """Who is on duty for `place` now (duty rosters); empty until the duty app is installed."""
-    return []
+    """Who is on duty for `place` now: its roster's shift, or its nearest ancestor's (duty app)."""
+    return on_duty_users(place=place, at=at)
 
 
 def is_on_duty(*, user: Any, place: Place) -> bool:

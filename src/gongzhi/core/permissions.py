@@ -49,6 +49,14 @@ POLICY: dict[str, frozenset[str]] = {
     "consultation.view": STAFF_ROLES | SELF_GOVERNANCE_ROLES,
     "consultation.answer": STAFF_ROLES | SELF_GOVERNANCE_ROLES,
     "consultation.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    # Duty rosters: see a place's rosters and shifts (with names), and manage them.
+    "duty.view": STAFF_ROLES | SELF_GOVERNANCE_ROLES,
+    "duty.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    # The registry of volunteers and party members serving a community, and their hours.
+    "volunteer.view": frozenset(
+        {Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN}
+    ),
+    "volunteer.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
 }
 
 # Roles a granter may hand out on a place: admins any, others only the resident-side ones.

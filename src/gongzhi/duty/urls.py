@@ -1,0 +1,9 @@
+from django.urls import path
+
+from gongzhi.duty import views
+
+app_name = "duty"
+
+urlpatterns = [
+    path("mine/", views.my_shifts, name="my_shifts"),
+]
