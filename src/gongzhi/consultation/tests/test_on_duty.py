@@ -1,0 +1,88 @@
+"""Questions go to whoever is on duty for the place (duty rosters), else to the community worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gongzhi.consultation import selectors, services
+from gongzhi.core import clock
+from gongzhi.core.models import Notification
+from gongzhi.duty import services as duty
+
+ON_SHIFT = dt.datetime(2030, 3, 12, 10, 0, tzinfo=clock.SHANGHAI)  # a Tuesday, far from the demo
+OFF_SHIFT = dt.datetime(2030, 3, 12, 20, 0, tzinfo=clock.SHANGHAI)
+
+
+@pytest.fixture
+def shift(worker, courtyard, volunteer):
+    roster = duty.roster_create(actor=worker, place=courtyard, name="咨询测试值班")
+    duty.roster_member_add(actor=worker, roster=roster, user=volunteer, role="volunteer")
+    shift = duty.shift_create(
+        actor=worker,
+        roster=roster,
+        date=ON_SHIFT.date(),
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+    )
+    duty.shift_assign(actor=worker, shift=shift, user=volunteer)
+    return shift
+
+
+def _told(user, kind: str) -> int:
+    return Notification.objects.filter(recipient=user, kind=kind).count()
+
+
+def test_a_question_goes_to_the_volunteer_on_duty(shift, resident, courtyard, volunteer, worker):
+    with clock.frozen(ON_SHIFT):
+        question = services.question_ask(actor=resident, place=courtyard, title="值班", body="？")
+        assert [q.pk for q in selectors.inbox_questions(user=volunteer)] == [question.pk]
+        assert selectors.inbox_questions(user=worker) == []
+    assert _told(volunteer, "question.asked") == 1
+    assert _told(worker, "question.asked") == 0
+
+
+def test_a_building_question_reaches_the_courtyards_duty(shift, resident, courtyard, volunteer):
+    building = courtyard.children.get(name="1栋")
+    with clock.frozen(ON_SHIFT):
+        services.question_ask(actor=resident, place=building, title="楼栋", body="？")
+    assert _told(volunteer, "question.asked") == 1
+
+
+def test_off_shift_it_goes_to_the_community_worker(shift, resident, courtyard, volunteer, worker):
+    with clock.frozen(OFF_SHIFT):
+        services.question_ask(actor=resident, place=courtyard, title="夜间", body="？")
+        assert selectors.inbox_questions(user=volunteer) == []
+    assert _told(volunteer, "question.asked") == 0
+    assert _told(worker, "question.asked") == 1
+
+
+def test_on_duty_is_what_lets_a_building_head_answer_for_the_courtyard(
+    worker, resident, courtyard, demo
+):
+    """李娜 heads 1栋: no role on the courtyard, so she answers its questions only on duty."""
+    from gongzhi.accounts.models import User
+    from gongzhi.core.errors import NotFound, NotPermitted
+
+    head = User.objects.get(username="lina")
+    roster = duty.roster_create(actor=worker, place=courtyard, name="楼长值班")
+    duty.roster_member_add(actor=worker, roster=roster, user=head, role="building_head")
+    shift = duty.shift_create(
+        actor=worker,
+        roster=roster,
+        date=ON_SHIFT.date(),
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+    )
+    duty.shift_assign(actor=worker, shift=shift, user=head)
+    with clock.frozen(OFF_SHIFT):
+        question = services.question_ask(actor=resident, place=courtyard, title="楼长", body="？")
+        with pytest.raises(NotFound):
+            selectors.question_get(viewer=head, question_id=question.pk)
+        with pytest.raises(NotPermitted):
+            services.question_reply(actor=head, question=question, body="越权")
+    with clock.frozen(ON_SHIFT):
+        assert selectors.question_get(viewer=head, question_id=question.pk) == question
+        answer = services.question_reply(actor=head, question=question, body="我来回答")
+    assert answer.author_role == "responder"
