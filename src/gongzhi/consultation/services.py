@@ -34,16 +34,20 @@ def question_url(question: Question) -> str:
 
 
 def may_ask(user: Any, place: Place) -> bool:
-    """Residents (and anyone with a role) may ask about the places they live or serve in: a place
-    on the line from their grant up to its community."""
+    """Residents (and anyone with a role) may ask about anything in the communities where they
+    live or serve: the community, its courtyards and buildings (one query)."""
     if place.level not in ASKABLE_LEVELS:
         return False
     if permissions.is_superuser(user):
         return True
-    return any(
-        g.place_path.startswith(place.path) or place.path.startswith(g.place_path)
-        for g in permissions.grants_of(user)
+    grants = permissions.grants_of(user)
+    if any(place.path.startswith(g.place_path) for g in grants):
+        return True
+    lines = {path for g in grants for path in [*Place(path=g.place_path).ancestor_paths()]}
+    communities = Place.objects.filter(path__in=lines, level=PlaceLevel.COMMUNITY).values_list(
+        "path", flat=True
     )
+    return any(place.path.startswith(path) for path in communities)
 
 
 def _check_text(errors: dict[str, list[str]], field: str, value: str, limit: int) -> str:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from gongzhi.demo.cases import demo_cases_load
+from gongzhi.demo.consultation import demo_consultation_load
 from gongzhi.demo.data import DEMO_PASSWORD
 from gongzhi.demo.history import demo_history_exists, demo_history_load
 from gongzhi.demo.loader import demo_load
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         made = demo_cases_load()
         if made:
             self.stdout.write(f"Loaded {made} demo cases.")
+        demo_consultation_load()  # after the cases: its questions turned into cases are cases too
         if options["history"] and not demo_history_exists():
             self.stdout.write(f"Loading a year of demo history ({options['history']} cases, once)…")
             with tqdm(total=options["history"], unit="case", file=self.stderr) as bar:
