@@ -239,10 +239,8 @@ def _play(demo: Demo, now: dt.datetime) -> None:
         if demo.escalate:
             last = max(last, question.escalate_due_at + dt.timedelta(hours=1))
         author = _user(username) if username else asker
-        _at(
-            last,
-            lambda a=author, t=text: services.question_reply(actor=a, question=question, body=t),
-        )
+        with clock.frozen(last):
+            services.question_reply(actor=author, question=question, body=text)
     last += dt.timedelta(hours=2)
     if demo.answered:
         _at(last, lambda: services.question_mark_answered(actor=asker, question=question))
