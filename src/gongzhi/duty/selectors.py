@@ -274,3 +274,43 @@ def hours_of(*, user: Any, start: dt.date, end: dt.date) -> Decimal:
         volunteer__user_id=user.pk, state=ServiceState.CONFIRMED, date__range=(start, end)
     ).aggregate(h=Sum("hours"))["h"]
     return total or Decimal(0)
+
+
+# ---------------------------------------------------------------- choices for the pages
+
+
+def near_q(place: Place, field: str = "place") -> Q:
+    """Rows whose place is `place`, one of its ancestors, or under it."""
+    return Q(**{f"{field}__path__in": [*place.ancestor_paths(), place.path]}) | Q(
+        **{f"{field}__path__startswith": place.path}
+    )
+
+
+def managed_places(*, viewer: Any, limit: int = 300) -> list[Place]:
+    """Communities and courtyards where the viewer manages duty (one query)."""
+    from gongzhi.places.choices import PlaceLevel
+
+    return list(
+        Place.objects.filter(
+            permissions.place_q(viewer, "duty.manage", path_field="path"),
+            level__in=[PlaceLevel.COMMUNITY, PlaceLevel.COURTYARD],
+            is_active=True,
+        ).order_by("path")[:limit]
+    )
+
+
+def duty_candidates(*, place: Place) -> list[tuple[User, str]]:
+    """People holding a duty role on the place, above it or below it, with that role (one
+    query)."""
+    from gongzhi.accounts.models import RoleGrant
+    from gongzhi.duty.choices import DUTY_ROLES
+
+    grants = (
+        RoleGrant.objects.filter(near_q(place), role__in=DUTY_ROLES, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username", "role")
+    )
+    seen: dict[int, tuple[User, str]] = {}
+    for grant in grants:
+        seen.setdefault(grant.user_id, (grant.user, grant.role))
+    return list(seen.values())

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from gongzhi.core.workdays import WorkCalendar
 from gongzhi.duty import rotation, workflow
 from gongzhi.duty.choices import DUTY_ROLES, SwapState
 from gongzhi.duty.models import Roster, RosterMember, Shift, ShiftAssignment, SwapRequest
+from gongzhi.duty.selectors import near_q
 from gongzhi.places.models import Place
 
 MAX_PERIOD_DAYS = 92
@@ -55,14 +56,7 @@ def _audit(
 def eligible_for(user: User, place: Place) -> bool:
     """Does `user` hold a duty role (courtyard member, building head, volunteer, social-org lead)
     on `place`, above it, or below it? One query."""
-    return (
-        RoleGrant.objects.filter(user=user, role__in=DUTY_ROLES)
-        .filter(
-            Q(place__path__in=[*place.ancestor_paths(), place.path])
-            | Q(place__path__startswith=place.path)
-        )
-        .exists()
-    )
+    return RoleGrant.objects.filter(near_q(place), user=user, role__in=DUTY_ROLES).exists()
 
 
 # ---------------------------------------------------------------- rosters
