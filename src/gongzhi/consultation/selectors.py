@@ -175,10 +175,3 @@ def askable_places(user: Any) -> list[Place]:
             path__in=paths, level__in=list(ASKABLE_LEVELS), is_active=True
         ).order_by("path")
     )
-
-
-def inbox_questions(*, user: Any, limit: int = 50) -> list[Question]:
-    """Open questions of the places `user` is on duty for now, oldest first (two queries)."""
-    from gongzhi.duty.selectors import on_duty_places
-
-    return open_questions_for_places(places=on_duty_places(user=user), limit=limit)
