@@ -22,6 +22,7 @@ from gongzhi.accounts.models import User
 from gongzhi.api.errors import ErrorSerializer
 from gongzhi.api.schema import Documented
 from gongzhi.api.views import query_params
+from gongzhi.cases.apis import _parse, _user
 from gongzhi.consultation import selectors, services, workflow
 from gongzhi.consultation import serializers as s
 from gongzhi.consultation.models import Question
@@ -32,18 +33,6 @@ INVALID_TRANSITION = OpenApiResponse(
     ErrorSerializer,
     description="Not possible in the question's current state (code `invalid_transition`).",
 )
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # IsAuthenticated lets only users in
-    return user
-
-
-def _parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def question_data(request: Request, question_id: int) -> Any:

@@ -43,10 +43,18 @@ class AnswerSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return answer.author.name or answer.author.get_username()
 
 
-class QuestionSummarySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class QuestionBase(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """What every view of a question says about where and who."""
+
     place = serializers.IntegerField(source="place_id")
     place_name = serializers.CharField(source="place.name")
     asker = serializers.SerializerMethodField(help_text="The asker's name, masked (张*).")
+
+    def get_asker(self, question: Question) -> str:
+        return mask_name(question.asker.name)
+
+
+class QuestionSummarySerializer(QuestionBase):
     answer_count = serializers.IntegerField(help_text="Replies by responders.")
     case = serializers.SerializerMethodField(help_text="The case's number, once converted.")
 
@@ -66,17 +74,11 @@ class QuestionSummarySerializer(serializers.ModelSerializer):  # type: ignore[ty
             "case",
         ]
 
-    def get_asker(self, question: Question) -> str:
-        return mask_name(question.asker.name)
-
     def get_case(self, question: Question) -> str | None:
         return question.case.number if question.case_id else None  # type: ignore[union-attr]
 
 
-class QuestionDetailSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    place = serializers.IntegerField(source="place_id")
-    place_name = serializers.CharField(source="place.name")
-    asker = serializers.SerializerMethodField(help_text="The asker's name, masked (张*).")
+class QuestionDetailSerializer(QuestionBase):
     photos = serializers.SerializerMethodField()
     answers = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField(help_text="The steps you may take now.")
@@ -105,9 +107,6 @@ class QuestionDetailSerializer(serializers.ModelSerializer):  # type: ignore[typ
             "case",
             "faq_entry",
         ]
-
-    def get_asker(self, question: Question) -> str:
-        return mask_name(question.asker.name)
 
     def get_photos(self, question: Question) -> Any:
         return PhotoSerializer(self.context["photos"], many=True).data

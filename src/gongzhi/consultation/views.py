@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.accounts.models import User
 from gongzhi.cases.models import Category
+from gongzhi.cases.views import _forbidden
 from gongzhi.consultation import forms, selectors, services, workflow
 from gongzhi.consultation.models import QuestionPhoto
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
@@ -36,15 +37,6 @@ def _user(request: HttpRequest) -> User:
 def _before(request: HttpRequest) -> int | None:
     value = request.GET.get("before", "")
     return int(value) if value.isdigit() else None
-
-
-def _forbidden(request: HttpRequest, message: str | None = None) -> HttpResponse:
-    return render(
-        request,
-        "cases/forbidden.html",
-        {"message": message or str(NotPermitted.default_message)},
-        status=403,
-    )
 
 
 def _visible(request: HttpRequest, question_id: int) -> Any:

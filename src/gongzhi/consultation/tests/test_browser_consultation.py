@@ -9,15 +9,14 @@ made (questions, the roster they may add, notifications) when they finish.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.db import connections
 from django.db.models import Max
 
 from gongzhi.accounts.models import User
+from gongzhi.cases.tests import test_browser_cases as browser_cases
 from gongzhi.consultation.choices import QuestionState
 from gongzhi.consultation.models import Question
 from gongzhi.core import clock
@@ -33,22 +32,9 @@ from gongzhi.web.tests.test_browser import label, log_in
 pytestmark = pytest.mark.browser
 
 page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
+# Chromium for this module, closed at its end (as in the cases' browser tests).
+browser = browser_cases.browser
 PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium for this module (Playwright's sync API runs one instance at a time per thread)."""
-    if not os.path.exists(harness.CHROMIUM):
-        pytest.fail(f"no Chromium at {harness.CHROMIUM}: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=harness.CHROMIUM, headless=True, args=harness.CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ ON_SHIFT = dt.datetime(2030, 3, 12, 10, 0, tzinfo=clock.SHANGHAI)  # a Tuesday, 
 OFF_SHIFT = dt.datetime(2030, 3, 12, 20, 0, tzinfo=clock.SHANGHAI)
 
 
-@pytest.fixture
-def shift(worker, courtyard, volunteer):
-    roster = duty.roster_create(actor=worker, place=courtyard, name="咨询测试值班")
-    duty.roster_member_add(actor=worker, roster=roster, user=volunteer, role="volunteer")
+def put_on_shift(worker, courtyard, person, role: str, name: str):
+    """`person` on the courtyard's roster, on duty on ON_SHIFT's day from 9:00 to 12:00."""
+    roster = duty.roster_create(actor=worker, place=courtyard, name=name)
+    duty.roster_member_add(actor=worker, roster=roster, user=person, role=role)
     shift = duty.shift_create(
         actor=worker,
         roster=roster,
@@ -28,8 +28,13 @@ def shift(worker, courtyard, volunteer):
         start_time=dt.time(9),
         end_time=dt.time(12),
     )
-    duty.shift_assign(actor=worker, shift=shift, user=volunteer)
+    duty.shift_assign(actor=worker, shift=shift, user=person)
     return shift
+
+
+@pytest.fixture
+def shift(worker, courtyard, volunteer):
+    return put_on_shift(worker, courtyard, volunteer, "volunteer", "咨询测试值班")
 
 
 def _inbox(user) -> str:
@@ -76,16 +81,7 @@ def test_on_duty_is_what_lets_a_building_head_answer_for_the_courtyard(
     from gongzhi.core.errors import NotFound, NotPermitted
 
     head = User.objects.get(username="lina")
-    roster = duty.roster_create(actor=worker, place=courtyard, name="楼长值班")
-    duty.roster_member_add(actor=worker, roster=roster, user=head, role="building_head")
-    shift = duty.shift_create(
-        actor=worker,
-        roster=roster,
-        date=ON_SHIFT.date(),
-        start_time=dt.time(9),
-        end_time=dt.time(12),
-    )
-    duty.shift_assign(actor=worker, shift=shift, user=head)
+    put_on_shift(worker, courtyard, head, "building_head", "楼长值班")
     with clock.frozen(OFF_SHIFT):
         question = services.question_ask(actor=resident, place=courtyard, title="楼长", body="？")
         with pytest.raises(NotFound):
