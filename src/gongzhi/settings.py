@@ -249,6 +249,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names ("state", "role", "kind") more than one app uses.
+    "ENUM_NAME_OVERRIDES": {
+        # Existing names kept as they were before duty's "state", "role" and "kind" came.
+        "StateEnum": "gongzhi.cases.choices.CaseState",
+        "RoleEnum": "gongzhi.accounts.choices.Role",
+        "KindEnum": "gongzhi.accounts.choices.UnitKind",
+        **{
+            f"{name}Enum": f"gongzhi.duty.choices.{name}"
+            for name in ("DutyRole", "SwapState", "ServiceState", "VolunteerKind")
+        },
+    },
 }
 
 # Audit log: rows are kept at least this many days (`gongzhi audit purge` removes older ones).
