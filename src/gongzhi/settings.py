@@ -250,10 +250,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several apps have a "state" field: each enum gets its own name.
+    # Choice sets whose field names ("state", "role", "kind") more than one app uses.
     "ENUM_NAME_OVERRIDES": {
-        "CaseStateEnum": "gongzhi.cases.choices.CaseState",
+        # Existing names kept as they were before duty's "state", "role" and "kind" came.
+        "StateEnum": "gongzhi.cases.choices.CaseState",
+        "RoleEnum": "gongzhi.accounts.choices.Role",
+        "KindEnum": "gongzhi.accounts.choices.UnitKind",
         "QuestionStateEnum": "gongzhi.consultation.choices.QuestionState",
+        **{
+            f"{name}Enum": f"gongzhi.duty.choices.{name}"
+            for name in ("DutyRole", "SwapState", "ServiceState", "VolunteerKind")
+        },
     },
 }
 
