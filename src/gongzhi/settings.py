@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "gongzhi.cases",
     "gongzhi.open311",
     "gongzhi.analytics",
+    "gongzhi.consultation",
+    "gongzhi.duty",
     "gongzhi.demo",
     "django_tasks",
     "django_tasks_db",
@@ -250,6 +252,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names ("state", "role", "kind") more than one app uses.
+    "ENUM_NAME_OVERRIDES": {
+        # Existing names kept as they were before duty's "state", "role" and "kind" came.
+        "StateEnum": "gongzhi.cases.choices.CaseState",
+        "RoleEnum": "gongzhi.accounts.choices.Role",
+        "KindEnum": "gongzhi.accounts.choices.UnitKind",
+        "QuestionStateEnum": "gongzhi.consultation.choices.QuestionState",
+        **{
+            f"{name}Enum": f"gongzhi.duty.choices.{name}"
+            for name in ("DutyRole", "SwapState", "ServiceState", "VolunteerKind")
+        },
+    },
 }
 
 # Audit log: rows are kept at least this many days (`gongzhi audit purge` removes older ones).
@@ -276,6 +290,9 @@ CASE_REMIND_AT_REMAINING = 0.25
 # them differently (see cases/rates.py and analytics/participation.py for the keys).
 THREE_RATES = json.loads(env("GONGZHI_THREE_RATES") or "{}")
 PARTICIPATION = json.loads(env("GONGZHI_PARTICIPATION") or "{}")
+# Consultation: a question nobody answers within this many working days (same time of day)
+# goes to the community workers.
+CONSULTATION_ESCALATE_WORKDAYS = envint("GONGZHI_CONSULTATION_ESCALATE_WORKDAYS", 1)
 
 # Background tasks: django-tasks with its database backend, run by `gongzhi worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -48,7 +48,10 @@ class Source:
 DEFAULT_SOURCES: tuple[Source, ...] = (
     Source("reported", "cases.Case", user="reporter_id", path="place_path", at="submitted_at"),
     Source("commented", "cases.CaseEvent", user="actor_id", path="case__place_path", at="at"),
-    Source("asked", "consultation.Question", user="asker_id", path="place__path", at="created_at"),
+    Source("asked", "consultation.Question", user="asker_id", path="place__path", at="asked_at"),
+    Source(
+        "commented", "consultation.Answer", user="author_id", path="question__place__path", at="at"
+    ),
     Source(
         "objected",
         "publicity.Objection",

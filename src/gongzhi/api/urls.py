@@ -5,6 +5,8 @@ from gongzhi.analytics.apis import PlaceParticipation
 from gongzhi.api import auth, views
 from gongzhi.api import notifications as notification_views
 from gongzhi.cases import api_urls as cases_api_urls
+from gongzhi.consultation import api_urls as consultation_api_urls
+from gongzhi.duty import api_urls as duty_api_urls
 
 app_name = "api"
 
@@ -43,6 +45,8 @@ urlpatterns = [
     ),
     # Spliced rather than include()d: one flat list of plain patterns in the "api" namespace.
     *cases_api_urls.urlpatterns,
+    *consultation_api_urls.urlpatterns,
+    *duty_api_urls.urlpatterns,
     # Last: anything else under /api/v1/ is a 404 in the API's error format.
     re_path(r"^.*$", views.NoEndpoint.as_view(), name="no-endpoint"),
 ]

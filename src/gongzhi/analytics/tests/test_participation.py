@@ -16,6 +16,7 @@ from gongzhi.analytics.participation import (
 )
 from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.cases.services import case_report
+from gongzhi.consultation.services import question_ask, question_reply
 from gongzhi.core import clock
 from gongzhi.core.errors import NotPermitted
 from gongzhi.places.models import Place
@@ -127,6 +128,18 @@ def test_timeline_entries_count_as_commenting(courtyards):
     comparison = _quarter(east)
     assert comparison.current.participants == 2
     assert comparison.current.by_source == {"commented": 2, "reported": 1}
+
+
+def test_asking_and_replying_count(courtyards):
+    east, _west, people = courtyards
+    with clock.frozen(THIS_QUARTER):
+        question = question_ask(
+            actor=people["丙"], place=east, title="垃圾清运时间", body="请问周末几点清运？"
+        )
+        question_reply(actor=people["丙"], question=question, body="补充：东院门口那个垃圾站。")
+    comparison = _quarter(east)
+    assert comparison.current.participants == 1
+    assert comparison.current.by_source == {"asked": 1, "commented": 1}
 
 
 def test_the_sources_are_configuration(courtyards, settings):

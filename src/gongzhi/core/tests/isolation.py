@@ -20,7 +20,10 @@ from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import ApiKey, RoleGrant, User
 from gongzhi.accounts.services import role_grant, role_revoke, user_create
 from gongzhi.cases.models import Case, RoutingRule
+from gongzhi.consultation.models import FaqEntry, Question
+from gongzhi.consultation.tests import factories as consultation
 from gongzhi.core.audit import audit_record
+from gongzhi.duty.models import Roster, ServiceRecord, Volunteer
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
 
@@ -98,6 +101,78 @@ def _case_changes() -> list[Callable[[Any, Any], Any]]:
     ]
 
 
+def _admin() -> User:
+    return User.objects.get(username="admin")
+
+
+def make_roster(community: Place) -> tuple[Roster, str]:
+    from gongzhi.duty.services import roster_create
+
+    marker = f"隔离值班 {uuid.uuid4().hex[:8]}"
+    return roster_create(actor=_admin(), place=_courtyard(community), name=marker), marker
+
+
+def make_volunteer(community: Place) -> tuple[Volunteer, str]:
+    from gongzhi.duty.volunteering import volunteer_register
+
+    person, marker = make_person(community)
+    return volunteer_register(
+        actor=_admin(), user=person, community=community, kind="party_member"
+    ), marker
+
+
+def make_service_record(community: Place) -> tuple[ServiceRecord, str]:
+    import datetime as dt
+
+    from gongzhi.core import clock
+    from gongzhi.duty.volunteering import service_record
+
+    volunteer, _ = make_volunteer(community)
+    marker = f"隔离服务 {uuid.uuid4().hex[:8]}"
+    day = clock.today() - dt.timedelta(days=1)
+    record = service_record(
+        actor=volunteer.user, volunteer=volunteer, date=day, hours="1.5", activity=marker
+    )
+    return record, marker
+
+
+def _duty_changes() -> dict[str, list[Callable[[Any, Any], Any]]]:
+    import datetime as dt
+
+    from gongzhi.duty import services, volunteering
+
+    day = dt.date(2030, 3, 12)
+    return {
+        "roster": [
+            lambda actor, roster: services.roster_create(
+                actor=actor, place=roster.place, name="越权"
+            ),
+            lambda actor, roster: services.shift_create(
+                actor=actor, roster=roster, date=day, start_time=dt.time(9), end_time=dt.time(12)
+            ),
+            lambda actor, roster: services.rotation_generate(
+                actor=actor, roster=roster, start=day, end=day, times=[(dt.time(9), dt.time(12))]
+            ),
+        ],
+        "volunteer": [
+            lambda actor, v: volunteering.volunteer_register(
+                actor=actor, user=v.user, community=v.community, kind="volunteer"
+            ),
+            lambda actor, v: volunteering.service_record(
+                actor=actor,
+                volunteer=v,
+                date=day - dt.timedelta(days=3000),
+                hours=1,
+                activity="越权",
+            ),
+        ],
+        "service record": [
+            lambda actor, r: volunteering.service_confirm(actor=actor, record=r),
+            lambda actor, r: volunteering.service_reject(actor=actor, record=r),
+        ],
+    }
+
+
 PRIVATE_TYPES: list[PrivateType] = [
     PrivateType(
         name="person",
@@ -124,6 +199,43 @@ PRIVATE_TYPES: list[PrivateType] = [
         changes=_case_changes(),
     ),
     PrivateType(
+        name="question",
+        role=Role.COMMUNITY_WORKER,
+        make=consultation.make_question,
+        ui_list="consultation:staff",
+        ui_detail=consultation.question_detail,
+        api_list="api:question-list",
+        api_detail=consultation.question_api_detail,
+        changes=consultation.question_changes(),
+    ),
+    PrivateType(
+        name="duty roster",
+        role=Role.COMMUNITY_WORKER,
+        make=make_roster,
+        ui_list="duty:rosters",
+        ui_detail=lambda roster: reverse("duty:roster", args=[roster.pk]),
+        api_list="api:duty-roster-list",
+        api_detail=lambda roster: reverse("api:duty-roster-detail", args=[roster.pk]),
+        changes=_duty_changes()["roster"],
+    ),
+    PrivateType(
+        name="volunteer registry",
+        role=Role.COMMUNITY_WORKER,
+        make=make_volunteer,
+        ui_list="duty:volunteers",
+        api_list="api:duty-volunteer-list",
+        api_detail=lambda v: reverse("api:duty-volunteer-detail", args=[v.pk]),
+        changes=_duty_changes()["volunteer"],
+    ),
+    PrivateType(
+        name="service record",
+        role=Role.COMMUNITY_WORKER,
+        make=make_service_record,
+        ui_list="duty:volunteers",
+        api_list="api:duty-service-record-list",
+        changes=_duty_changes()["service record"],
+    ),
+    PrivateType(
         name="audit entry",
         role=Role.SUPERVISOR,
         make=make_audit_entry,
@@ -132,11 +244,11 @@ PRIVATE_TYPES: list[PrivateType] = [
 ]
 
 # Models with a place that are public by design (the division tree, routing configuration).
-PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule}
+PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule, FaqEntry}
 # Models waiting to join PRIVATE_TYPES (none: keep it that way).
 PENDING_MODELS: set[type[Model]] = set()
 # Models covered by a PrivateType entry above.
-COVERED_MODELS: set[type[Model]] = {RoleGrant, Case}
+COVERED_MODELS: set[type[Model]] = {RoleGrant, Case, Question, Roster, Volunteer, ServiceRecord}
 # Models only superusers see (in the admin), in no role's pages or lists: an API key's places
 # limit what the key may do, they do not make it the place's data.
 SUPERUSER_ONLY_MODELS: set[type[Model]] = {ApiKey}

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from gongzhi.demo.cases import demo_cases_load
+from gongzhi.demo.consultation import demo_consultation_load
 from gongzhi.demo.data import DEMO_PASSWORD
 from gongzhi.demo.history import demo_history_exists, demo_history_load, history_size
 from gongzhi.demo.loader import demo_load
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         demo_loop_load()  # a merged duplicate and followers (h-ui)
         if made:
             self.stdout.write(f"Loaded {made} demo cases.")
+        demo_consultation_load()  # after the cases: its questions turned into cases are cases too
         if options["history"] and not demo_history_exists():
             total = history_size(options["history"])
             self.stdout.write(f"Loading two years of demo history ({total} cases, once)…")
