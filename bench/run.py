@@ -99,7 +99,9 @@ from gongzhi.cases.models import Category
 from gongzhi.demo.loader import demo_load
 demo_load()
 from gongzhi.cases.suggest_model import router_train
-router_train()  # on the demo's history, before the synthetic cases: the suggestion timing needs it
+from gongzhi.demo.history import demo_history_load
+demo_history_load(count=400)  # a realistic history to train the router on (suggestion timing)
+router_train()
 with connection.cursor() as c:
     c.execute("CREATE TABLE IF NOT EXISTS bench_floor (id %s, body VARCHAR(200))" % (
         "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY AUTOINCREMENT"))

@@ -104,11 +104,10 @@ def _fields(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """An entry's content, without its place in the chain (seq, prev_hash, hash)."""
+    """An entry's content, without its time and place in the chain (at, seq, prev_hash, hash)."""
     context = request_context.current()
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     return {
-        "at": clock.now(),
         "actor_id": actor_id,
         "action": action,
         "object_type": obj._meta.label_lower if obj is not None else "",
@@ -128,14 +127,16 @@ def _append(entries: list[AuditEntry]) -> None:
 
     The head row serialises every writer, so a service that records several entries appends
     them together rather than taking the lock once per entry. No savepoint: a failure here
-    fails the caller's transaction, as it must.
+    fails the caller's transaction, as it must. Times are taken under the lock, so they never
+    go backwards along the chain (`audit_purge` cuts it by time).
     """
     with transaction.atomic(savepoint=False):
         head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
         seq, last_hash = head.seq, head.last_hash
+        at = clock.now()
         for entry in entries:
             seq += 1
-            entry.seq, entry.prev_hash = seq, last_hash
+            entry.at, entry.seq, entry.prev_hash = at, seq, last_hash
             entry.hash = last_hash = _row_hash(entry)
         AuditEntry.objects.bulk_create(entries)
         head.seq, head.last_hash = seq, last_hash
@@ -152,7 +153,7 @@ def audit_batch() -> Iterator[list[AuditEntry]]:
     Use it inside the service's transaction around a step that records several entries (a
     report that is also dispatched): the entries keep their order and content, the chain is
     the same as if they had been appended one by one, and the head is locked once. Entries
-    recorded inside are unsaved (no seq or hash) until the block ends.
+    recorded inside are unsaved (no time, seq or hash) until the block ends.
     """
     if _pending.get() is not None:  # already batching: the outer block appends
         yield _pending.get() or []

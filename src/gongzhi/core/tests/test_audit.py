@@ -146,7 +146,7 @@ def test_a_batch_appends_its_entries_in_order_with_one_head_lock(
     with django_assert_num_queries(3), transaction.atomic(savepoint=False), audit_batch():
         first = audit_record(actor=worker, action="test.batch.one", place=xinqiao)
         second = audit_record(actor=worker, action="test.batch.two", after={"n": 2})
-        assert first.seq is None  # not in the chain until the batch ends
+        assert first.seq is None and first.at is None  # not in the chain until the batch ends
     stored = list(AuditEntry.objects.filter(seq__gt=head_before).order_by("seq"))
     assert [e.action for e in stored] == ["test.batch.one", "test.batch.two"]
     assert [e.seq for e in stored] == [head_before + 1, head_before + 2]
