@@ -42,7 +42,7 @@ from gongzhi.cases.models import (
 )
 from gongzhi.cases.questions import clean_answers
 from gongzhi.core import clock, permissions
-from gongzhi.core.audit import audit_record
+from gongzhi.core.audit import audit_batch, audit_record
 from gongzhi.core.errors import InvalidInput, NotPermitted
 from gongzhi.core.notifications import notify
 from gongzhi.core.uploads import clean_image
@@ -75,6 +75,7 @@ def _event(
     public_note: str = "",
     unit: Unit | None = None,
     data: dict[str, Any] | None = None,
+    tell_followers: bool = True,
 ) -> CaseEvent:
     actor_unit_id = (
         case.unit_id
@@ -95,7 +96,8 @@ def _event(
         is_public=transition.public,
         data=data or {},
     )
-    _tell_followers(case, event)
+    if tell_followers:
+        _tell_followers(case, event)
     return event
 
 
@@ -185,8 +187,7 @@ def _tell_reporter(case: Case, kind: str, title: str) -> None:
 
 def _set_deadlines(case: Case, start: dt.datetime) -> None:
     limit = deadlines.limit_for(category=case.category, nature=case.nature, urgency=case.urgency)
-    case.accept_due_at = deadlines.due(start, limit.accept_amount, limit.accept_unit)
-    case.resolve_due_at = deadlines.due(start, limit.resolve_amount, limit.resolve_unit)
+    case.accept_due_at, case.resolve_due_at = deadlines.due_both(start, limit)
     case.reminded_at = None
 
 
@@ -269,7 +270,8 @@ def case_report(
         raise InvalidInput(fields=errors)
 
     now = clock.now()
-    with transaction.atomic():
+    # One transaction; its audit entries (reported, dispatched) are chained with one head lock.
+    with transaction.atomic(), audit_batch():
         case = Case(
             channel=channel,
             reporter=reporter,
@@ -331,7 +333,7 @@ def case_report(
             {},
             {"state": case.state, "channel": channel, "category": category.code},
         )
-        _dispatch(case, actor=None, unit=None, note="")
+        _dispatch(case, actor=None, unit=None, note="", fresh=True)
     return case
 
 
@@ -339,9 +341,17 @@ def case_report(
 
 
 def _dispatch(
-    case: Case, *, actor: Any, unit: Unit | None, note: str, transition_name: str = "dispatch"
+    case: Case,
+    *,
+    actor: Any,
+    unit: Unit | None,
+    note: str,
+    transition_name: str = "dispatch",
+    fresh: bool = False,
 ) -> None:
-    """Send the case to `unit` (or the routed unit); leave it for a dispatcher if none is found."""
+    """Send the case to `unit` (or the routed unit); leave it for a dispatcher if none is found.
+
+    `fresh`: the case is being reported in this transaction, so nobody follows it yet."""
     transition = workflow.check(case, transition_name, actor)
     reason = "manual"
     if unit is None:
@@ -394,6 +404,7 @@ def _dispatch(
         unit=unit,
         public_note=_("Sent to %(unit)s.") % {"unit": unit.name},
         data={"routing": reason},
+        tell_followers=not fresh,
     )
     _audit(
         actor,
