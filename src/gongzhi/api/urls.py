@@ -25,6 +25,6 @@ urlpatterns = [
     path("people/<int:pk>/", views.PersonDetail.as_view(), name="person-detail"),
     # Spliced rather than include()d: one flat list of plain patterns in the "api" namespace.
     *cases_api_urls.urlpatterns,
-    # Last: anything else under /api/v1/ is a 404 in the API's error format.
-    re_path(r"^.*$", views.NoEndpoint.as_view(), name="no-endpoint"),
+    # Last: anything else under /api/v1/ is a 404 in the API's error format (newlines too).
+    re_path(r"^[\s\S]*$", views.NoEndpoint.as_view(), name="no-endpoint"),
 ]

@@ -42,3 +42,11 @@ def api_as() -> Callable[[User], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def unlimited(settings):
+    """The API's rate limits off. For query-count tests: they measure an endpoint, not the
+    limiter, which adds a fixed few cache queries to every request (see test_limits.py)."""
+    settings.GONGZHI_API_RATE_USER = settings.GONGZHI_API_RATE_ANON = ""
+    settings.GONGZHI_API_RATE_WRITE = ""
