@@ -252,6 +252,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: a nullable object is oneOf [its schema, null], which validators read one way only
+    # (3.0's `nullable` beside `allOf` is ambiguous, and strict validators reject null there).
+    "OAS_VERSION": "3.1.0",
 }
 
 # Audit log: rows are kept at least this many days (`gongzhi audit purge` removes older ones).

@@ -342,7 +342,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer[CaseEvent]):
         transition = workflow.TRANSITIONS.get(event.action)
         return str(transition.label if transition else CaseState.SUBMITTED.label)
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field({"type": ["string", "null"]})
     def get_actor(self, event: CaseEvent) -> str | None:
         """Staff see who acted; the reporter only as the contact rules allow."""
         if not self.context["staff"] or event.actor_id is None:
@@ -392,7 +392,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer[ExtensionRequest]):
     def get_requested_by(self, request: ExtensionRequest) -> str | None:
         return _name(request.requested_by)
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field({"type": ["string", "null"]})
     def get_decided_by(self, request: ExtensionRequest) -> str | None:
         return _name(request.decided_by)
 
@@ -420,7 +420,7 @@ class SupervisionNoteSerializer(serializers.ModelSerializer[SupervisionNote]):
     def get_author(self, note: SupervisionNote) -> str | None:
         return _name(note.author)
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field({"type": ["string", "null"]})
     def get_answered_by(self, note: SupervisionNote) -> str | None:
         return _name(note.answered_by)
 
@@ -447,7 +447,7 @@ class HandlingSerializer(serializers.ModelSerializer[Case]):
             "supervision_notes",
         ]
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field({"type": ["string", "null"]})
     def get_registered_by(self, case: Case) -> str | None:
         return _name(case.registered_by)
 
@@ -540,11 +540,10 @@ class RoutePreviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     @extend_schema_field(
         {
-            "type": "object",
-            "nullable": True,
+            "type": ["object", "null"],
             "properties": {
                 "id": {"type": "integer"},
-                "category": {"type": "string", "nullable": True},
+                "category": {"type": ["string", "null"]},
                 "place": {"type": "integer"},
             },
         }

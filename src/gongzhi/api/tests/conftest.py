@@ -15,6 +15,15 @@ from gongzhi.accounts.models import User
 ERROR_KEYS = {"code", "message", "fields"}
 
 
+def openapi_document() -> dict[str, Any]:
+    """The document /api/v1/schema/ serves, as JSON (made without a request or the database)."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(schema))
+
+
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     """The response is an error in the one format, with this status and code."""
     assert response.status_code == status, response.content

@@ -9,7 +9,6 @@ deadline is off (the machine is shared), the checks are not.
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
@@ -17,8 +16,6 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -30,6 +27,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from gongzhi.api.tests.conftest import openapi_document
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -38,16 +37,10 @@ CHECKS = [
     response_schema_conformance,
 ]
 # Examples per operation (about 40 operations); GONGZHI_FUZZ_EXAMPLES=200 for a deeper run.
-EXAMPLES = int(os.environ.get("GONGZHI_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("GONGZHI_FUZZ_EXAMPLES", "6"))
 
 
-def _document() -> dict:
-    """The document /api/v1/schema/ serves, as JSON (made without a request or the database)."""
-    generator = SchemaGenerator()
-    return json.loads(OpenApiJsonRenderer().render(generator.get_schema(request=None, public=True)))
-
-
-schema = schemathesis.openapi.from_dict(_document())
+schema = schemathesis.openapi.from_dict(openapi_document())
 schema.app = WSGIHandler()
 
 
