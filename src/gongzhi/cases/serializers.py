@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,8 @@ class CategoryField(serializers.Field):  # type: ignore[type-arg]
 
     def to_internal_value(self, data: Any) -> Category:
         value = str(data).strip()
+        if "\x00" in value:  # no code holds one, and PostgreSQL refuses it in a query
+            self.fail("does_not_exist", slug_name="code", value=value.replace("\x00", "")[:60])
         if value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID:
             category = Category.objects.filter(pk=int(value)).first()
         else:
@@ -109,13 +112,26 @@ class AnswersField(serializers.JSONField):
     default_error_messages = {
         **serializers.JSONField.default_error_messages,
         "not_a_dict": serializers.DictField.default_error_messages["not_a_dict"],
+        "null_characters": ProhibitNullCharactersValidator.message,
     }
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         value = super().to_internal_value(data)
         if not isinstance(value, dict):
             self.fail("not_a_dict", input_type=type(value).__name__)
+        if _holds_nul(value):  # PostgreSQL's jsonb refuses NUL characters
+            self.fail("null_characters")
         return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def coordinate(limit: int) -> serializers.DecimalField:
