@@ -156,6 +156,14 @@ def test_form_fields_over_django_s_limit_are_413_too(api_as, resident, settings)
     assert_error(response, 413, "too_large")
 
 
+def test_a_refusal_carries_the_cors_headers_too(api, demo, cors, settings):
+    settings.GONGZHI_API_MAX_BODY_BYTES = 10
+    response = api.post("/api/v1/auth/token/", {"username": "x" * 20}, HTTP_ORIGIN=APP)
+
+    assert_error(response, 413, "too_large")
+    assert response["Access-Control-Allow-Origin"] == APP
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_a_body_over_the_limit_is_413_in_open311_s_format(demo, settings, fmt):
     settings.GONGZHI_API_MAX_BODY_BYTES = 1000
