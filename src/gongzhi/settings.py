@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gongzhi.api",
     "gongzhi.cases",
     "gongzhi.open311",
+    "gongzhi.publicity",
     "gongzhi.demo",
     "django_tasks",
     "django_tasks_db",
@@ -270,6 +271,9 @@ CASE_MAX_RETURNS = envint("GONGZHI_CASE_MAX_RETURNS", 2)
 CASE_FOLLOW_UP_DAYS = envint("GONGZHI_CASE_FOLLOW_UP_DAYS", 7)
 # Cases: reminders go out when this share of the time to resolve is left.
 CASE_REMIND_AT_REMAINING = 0.25
+# Publicity: a notice's default period (公示期) and whether it counts calendar or working days.
+GONGZHI_NOTICE_PERIOD_DAYS = envint("GONGZHI_NOTICE_PERIOD_DAYS", 7)
+GONGZHI_NOTICE_PERIOD_UNIT = env("GONGZHI_NOTICE_PERIOD_UNIT", "calendar_days")
 
 # Background tasks: django-tasks with its database backend, run by `gongzhi worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -44,6 +44,11 @@ POLICY: dict[str, frozenset[str]] = {
     "case.follow_up": frozenset({Role.AGENT, Role.ADMIN}),
     # The reporter's identity and contact, when the reporter allowed it or the viewer is staff.
     "case.view_contact": frozenset({Role.AGENT, Role.COMMUNITY_WORKER, Role.ADMIN}),
+    # Publicity: projects and their progress; notices, their periods and results; objections
+    # with the objector's name (the public sees it masked).
+    "project.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "notice.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "objection.view": STAFF_ROLES,
 }
 
 # Roles a granter may hand out on a place: admins any, others only the resident-side ones.
