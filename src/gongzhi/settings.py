@@ -249,6 +249,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names collide with other apps' ("state", "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "gongzhi.cases.choices.CaseState",
+        "NoticeStateEnum": "gongzhi.publicity.choices.NoticeState",
+        "ProgrammeKindEnum": "gongzhi.publicity.choices.ProgrammeKind",
+    },
 }
 
 # Audit log: rows are kept at least this many days (`gongzhi audit purge` removes older ones).
