@@ -77,11 +77,9 @@ def _project(
 
 
 def _run(actor: User, project: Project, days_ago: int, *steps: str) -> None:
-    for step in steps:
-        _at(
-            days_ago,
-            lambda s=step: services.project_transition(actor=actor, project=project, name=s),
-        )
+    with clock.frozen(clock.now() - dt.timedelta(days=days_ago)):
+        for step in steps:
+            services.project_transition(actor=actor, project=project, name=step)
 
 
 def _progress(
