@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from gongzhi.publicity.models import Notice, Objection, Project
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: projects, notices and objections change only through their services."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "status", "place", "budget_fen", "progress_percent"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title", "contractor"]
+    list_select_related = ["place"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ["title", "state", "place", "published_at", "ends_at", "closed_at"]
+    list_filter = ["state", "period_unit"]
+    search_fields = ["title"]
+    list_select_related = ["place"]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = ["notice", "author", "created_at", "responded_at"]
+    search_fields = ["notice__title", "body"]
+    list_select_related = ["notice", "author"]
