@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
 from typing import Any
 
 from PIL import Image, ImageDraw
 
 from gongzhi.accounts.models import User
 from gongzhi.core import clock
+from gongzhi.demo.cases import _at, _place, _user
 from gongzhi.places.models import Place
 from gongzhi.publicity import services
 from gongzhi.publicity.choices import PeriodUnit, ProgrammeKind
@@ -20,22 +20,6 @@ from gongzhi.publicity.models import Project
 
 K = ProgrammeKind
 FIRST_TITLE = "中加水岸小区老旧院落改造（外立面及雨污管网）"
-
-
-def _user(username: str) -> User:
-    return User.objects.get(username=username)
-
-
-def _place(code: str, *names: str) -> Place:
-    place = Place.objects.get(code=code)
-    for name in names:
-        place = Place.objects.get(parent=place, name=name)
-    return place
-
-
-def _at(days_ago: float, then: Callable[[], Any]) -> Any:
-    with clock.frozen(clock.now() - dt.timedelta(days=days_ago)):
-        return then()
 
 
 def _photo(colour: tuple[int, int, int], label: str) -> io.BytesIO:

@@ -1,26 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from gongzhi.cases.admin import CaseAdmin
 from gongzhi.publicity.models import Notice, Objection, Project
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Read-only: projects, notices and objections change only through their services."""
+class ReadOnlyAdmin(CaseAdmin):
+    """Read-only like cases: projects, notices and objections change only through services."""
 
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    list_filter = []
 
 
 @admin.register(Project)

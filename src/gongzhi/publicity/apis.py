@@ -11,17 +11,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from gongzhi.accounts.models import User
 from gongzhi.api.errors import ErrorSerializer
 from gongzhi.api.schema import Documented
 from gongzhi.api.views import place_param, query_params
+from gongzhi.cases.apis import _parse, _user
 from gongzhi.publicity import selectors, services, workflow
 from gongzhi.publicity import serializers as s
 from gongzhi.publicity.models import Notice
@@ -36,18 +36,6 @@ FORBIDDEN = OpenApiResponse(
     description="Not yours to do here (code `permission_denied`): e.g. an objection from "
     "someone who does not live in the notice's place.",
 )
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _parse(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def notice_detail_data(request: Request, notice_id: int) -> Any:
@@ -71,10 +59,14 @@ def project_detail_data(request: Request, project_id: int) -> Any:
 # ---------------------------------------------------------------- notices
 
 
-class NoticeListCreate(Documented, APIView):
+class PublicRead(Documented, APIView):
+    """Anyone may read; writing needs a log-in (and the services' permission checks)."""
+
     def get_permissions(self) -> Sequence[Any]:
         return [AllowAny()] if self.request.method == "GET" else super().get_permissions()
 
+
+class NoticeListCreate(PublicRead):
     @extend_schema(
         operation_id="notices_list",
         summary="The public archive of notices (公示)",
@@ -257,10 +249,7 @@ class ObjectionRespond(Documented, APIView):
 # ---------------------------------------------------------------- projects
 
 
-class ProjectListCreate(Documented, APIView):
-    def get_permissions(self) -> Sequence[Any]:
-        return [AllowAny()] if self.request.method == "GET" else super().get_permissions()
-
+class ProjectListCreate(PublicRead):
     @extend_schema(
         operation_id="projects_list",
         summary="Projects of the programmes",
@@ -290,10 +279,7 @@ class ProjectListCreate(Documented, APIView):
         return Response(project_detail_data(request, project.pk), status=status.HTTP_201_CREATED)
 
 
-class ProjectDetail(Documented, APIView):
-    def get_permissions(self) -> Sequence[Any]:
-        return [AllowAny()] if self.request.method == "GET" else super().get_permissions()
-
+class ProjectDetail(PublicRead):
     @extend_schema(
         summary="One project",
         description="Public: the project, its documents and its progress updates with photos.",

@@ -47,8 +47,17 @@ def _forbidden(request: HttpRequest, message: str | None = None) -> HttpResponse
     )
 
 
-def _status(exc: DomainError) -> int:
-    return exc.status
+def _show_error(
+    request: HttpRequest,
+    form: AccessibleForm,
+    exc: DomainError,
+    aliases: dict[str, str] | None = None,
+) -> None:
+    """A service's refusal: field errors next to their fields, anything else as a message."""
+    if isinstance(exc, InvalidInput):
+        form.add_domain_errors(exc, aliases)
+    else:
+        messages.error(request, exc.message)
 
 
 def staff_places(user: Any, perm: str) -> list[tuple[int, str]]:
@@ -173,11 +182,8 @@ def notice_step(request: HttpRequest, notice_id: int, name: str) -> HttpResponse
         try:
             done = _perform(_user(request), notice, name, form.cleaned_data)
         except DomainError as exc:
-            if isinstance(exc, InvalidInput):
-                form.add_domain_errors(exc)
-            else:
-                messages.error(request, exc.message)
-            status = _status(exc)
+            _show_error(request, form, exc)
+            status = exc.status
         else:
             messages.success(request, done)
             return redirect("publicity:notice", notice_id=notice.pk)
@@ -201,11 +207,8 @@ def objection_respond(request: HttpRequest, objection_id: int) -> HttpResponse:
                 actor=_user(request), objection=objection, response=form.cleaned_data["response"]
             )
         except DomainError as exc:
-            if isinstance(exc, InvalidInput):
-                form.add_domain_errors(exc)
-            else:
-                messages.error(request, exc.message)
-            status = _status(exc)
+            _show_error(request, form, exc)
+            status = exc.status
         else:
             messages.success(request, _("Your response was recorded; the objector is told."))
             return redirect("publicity:notice", notice_id=objection.notice_id)
@@ -296,10 +299,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 def _project_failed(
     request: HttpRequest, project_id: int, exc: DomainError, key: str, form: AccessibleForm
 ) -> HttpResponse:
-    if isinstance(exc, InvalidInput):
-        form.add_domain_errors(exc)
-    else:
-        messages.error(request, exc.message)
+    _show_error(request, form, exc)
     context = _project_context(request, _project(project_id), **{key: form})
     return render(request, "publicity/project_detail.html", context, status=exc.status)
 
@@ -329,47 +329,57 @@ def project_step(request: HttpRequest, project_id: int, name: str) -> HttpRespon
     return redirect("publicity:project", project_id=project_id)
 
 
+def _project_upload(
+    request: HttpRequest,
+    project_id: int,
+    key: str,
+    form: AccessibleForm,
+    save: Any,
+    done: str,
+) -> HttpResponse:
+    """A staff form on the project page with files: validate, call `save(user, project, data)`,
+    or show the page again with the errors."""
+    project = _project(project_id)
+    if not form.is_valid():
+        context = _project_context(request, project, **{key: form})
+        return render(request, "publicity/project_detail.html", context, status=400)
+    try:
+        save(_user(request), project, form.cleaned_data)
+    except DomainError as exc:
+        return _project_failed(request, project_id, exc, key, form)
+    messages.success(request, done)
+    return redirect("publicity:project", project_id=project_id)
+
+
 @login_required
 @require_POST
 def project_progress(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _project(project_id)
-    form = f.ProgressForm(request.POST, request.FILES)
-    if not form.is_valid():
-        context = _project_context(request, project, progress_form=form)
-        return render(request, "publicity/project_detail.html", context, status=400)
-    try:
-        services.project_progress_add(
-            actor=_user(request),
-            project=project,
-            percent=form.cleaned_data["percent"],
-            note=form.cleaned_data["note"],
-            photos=request.FILES.getlist("photos"),
-        )
-    except DomainError as exc:
-        return _project_failed(request, project_id, exc, "progress_form", form)
-    messages.success(request, _("The progress update was published."))
-    return redirect("publicity:project", project_id=project_id)
+    photos = request.FILES.getlist("photos")
+    return _project_upload(
+        request,
+        project_id,
+        "progress_form",
+        f.ProgressForm(request.POST, request.FILES),
+        lambda user, project, data: services.project_progress_add(
+            actor=user, project=project, percent=data["percent"], note=data["note"], photos=photos
+        ),
+        _("The progress update was published."),
+    )
 
 
 @login_required
 @require_POST
 def project_document(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = _project(project_id)
-    form = f.DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        context = _project_context(request, project, document_form=form)
-        return render(request, "publicity/project_detail.html", context, status=400)
-    try:
-        services.project_document_add(
-            actor=_user(request),
-            project=project,
-            title=form.cleaned_data["title"],
-            upload=form.cleaned_data["file"],
-        )
-    except DomainError as exc:
-        return _project_failed(request, project_id, exc, "document_form", form)
-    messages.success(request, _("The document was attached."))
-    return redirect("publicity:project", project_id=project_id)
+    return _project_upload(
+        request,
+        project_id,
+        "document_form",
+        f.DocumentForm(request.POST, request.FILES),
+        lambda user, project, data: services.project_document_add(
+            actor=user, project=project, title=data["title"], upload=data["file"]
+        ),
+        _("The document was attached."),
+    )
 
 
 def _project_initial(project: Project) -> dict[str, Any]:
@@ -417,10 +427,7 @@ def project_form(request: HttpRequest, project_id: int | None = None) -> HttpRes
         except DomainError as exc:
             if isinstance(exc, NotPermitted):
                 return _forbidden(request, exc.message)
-            if isinstance(exc, InvalidInput):
-                form.add_domain_errors(exc, {"budget_fen": "budget_yuan"})
-            else:
-                form.add_error(None, exc.message)
+            _show_error(request, form, exc, {"budget_fen": "budget_yuan"})
         else:
             messages.success(request, _("The project was saved."))
             return redirect("publicity:project", project_id=project.pk)
@@ -462,10 +469,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             if isinstance(exc, NotPermitted):
                 return _forbidden(request, exc.message)
-            if isinstance(exc, InvalidInput):
-                form.add_domain_errors(exc)
-            else:
-                form.add_error(None, exc.message)
+            _show_error(request, form, exc)
         else:
             messages.success(request, _("The notice is published."))
             return redirect("publicity:notice", notice_id=notice.pk)
