@@ -1,6 +1,7 @@
 """Demo projects of the programmes and their notices: open, ended and closed, with objections
 and responses, made through the real services at past moments (so their history, audit entries
-and notifications are what the platform would have recorded). Idempotent."""
+and notifications are what the platform would have recorded). Idempotent. Nothing is older than
+the audit log's 180 days of retention: the tests load this demo and purge the log."""
 
 from __future__ import annotations
 
@@ -141,7 +142,7 @@ def demo_publicity_load() -> int:
     # finished, a pocket park under notice now, cameras being fitted, a service centre done.
     renovation = _project(
         liuyang,
-        200,
+        170,
         zhongjia,
         FIRST_TITLE,
         K.OLD_AREA_RENOVATION,
@@ -152,20 +153,20 @@ def demo_publicity_load() -> int:
     )
     notice = _notice(
         liuyang,
-        190,
+        160,
         zhongjia,
         "关于中加水岸小区老旧院落改造项目的公示",
         "项目预算128万元，由四川华西安装工程有限公司施工，计划工期8个月。"
         "施工期间每日8:00—12:00、14:00—18:00作业。",
         renovation,
     )
-    objection = _object(zhangwei, notice, 188, "1栋外墙空调外机位置能否统一规划，避免乱挂。")
-    _respond(liuyang, objection, 187, "已与施工方确认，统一设置空调外机格栅，施工前入户确认位置。")
-    _close(liuyang, notice, 180, "公示期满，收到异议1条并已答复，项目按计划实施。")
-    _run(liuyang, renovation, 175, "approve")
-    _run(liuyang, renovation, 150, "start")
+    objection = _object(zhangwei, notice, 158, "1栋外墙空调外机位置能否统一规划，避免乱挂。")
+    _respond(liuyang, objection, 157, "已与施工方确认，统一设置空调外机格栅，施工前入户确认位置。")
+    _close(liuyang, notice, 150, "公示期满，收到异议1条并已答复，项目按计划实施。")
+    _run(liuyang, renovation, 148, "approve")
+    _run(liuyang, renovation, 140, "start")
     _progress(
-        liuyang, renovation, 120, 25, "外立面脚手架搭设完成，开始清洗。", photo=(150, 160, 170)
+        liuyang, renovation, 110, 25, "外立面脚手架搭设完成，开始清洗。", photo=(150, 160, 170)
     )
     _progress(liuyang, renovation, 60, 50, "屋面防水完成，雨污管网开挖过半。", photo=(120, 110, 90))
     _progress(
@@ -196,7 +197,7 @@ def demo_publicity_load() -> int:
 
     alley = _project(
         liuyang,
-        400,
+        175,
         xinqiao,
         "新桥社区背街小巷整治（新桥路二巷）",
         K.BACK_STREETS,
@@ -207,20 +208,20 @@ def demo_publicity_load() -> int:
     )
     notice = _notice(
         liuyang,
-        390,
+        168,
         xinqiao,
         "新桥路二巷背街小巷整治项目公示",
         "整治内容：路面黑化、管线入地、增设路灯。预算42万元。",
         alley,
     )
-    first = _object(lina, notice, 389, "施工期间请保留消防通道，老人出行不便。")
-    second = _object(zhangwei, notice, 388, "希望增设几处休息座椅。")
-    _respond(liuyang, first, 387, "施工分段进行，每段均保留消防通道，并安排志愿者协助老人出行。")
-    _respond(liuyang, second, 386, "已采纳，在巷口和中段各增设座椅两处。")
-    _close(liuyang, notice, 380, "收到异议2条，均已答复并采纳，项目按调整后方案实施。")
-    _run(liuyang, alley, 370, "approve", "start")
-    _progress(liuyang, alley, 330, 60, "路面黑化完成，管线入地施工中。")
-    _run(liuyang, alley, 270, "complete")
+    first = _object(lina, notice, 167, "施工期间请保留消防通道，老人出行不便。")
+    second = _object(zhangwei, notice, 166, "希望增设几处休息座椅。")
+    _respond(liuyang, first, 165, "施工分段进行，每段均保留消防通道，并安排志愿者协助老人出行。")
+    _respond(liuyang, second, 164, "已采纳，在巷口和中段各增设座椅两处。")
+    _close(liuyang, notice, 158, "收到异议2条，均已答复并采纳，项目按调整后方案实施。")
+    _run(liuyang, alley, 150, "approve", "start")
+    _progress(liuyang, alley, 120, 60, "路面黑化完成，管线入地施工中。")
+    _run(liuyang, alley, 60, "complete")
 
     park = _project(
         liuyang,
@@ -269,7 +270,7 @@ def demo_publicity_load() -> int:
 
     centre = _project(
         liuyang,
-        300,
+        172,
         xinqiao,
         "新桥社区党群服务中心适老化改造",
         K.COMMUNITY_SERVICES,
@@ -278,13 +279,13 @@ def demo_publicity_load() -> int:
         2,
         "增设无障碍坡道、扶手和助浴设施，开设老年食堂。",
     )
-    _run(liuyang, centre, 280, "approve", "start")
-    _run(liuyang, centre, 220, "complete")
+    _run(liuyang, centre, 165, "approve", "start")
+    _run(liuyang, centre, 100, "complete")
 
     # 沙河源街道: the park-city block and a feature street, and a decision under notice.
     greenway = _project(
         wuqiang,
-        250,
+        174,
         shaheyuan,
         "沙河源街道府河公园城市示范街区",
         K.PARK_CITY,
@@ -293,7 +294,7 @@ def demo_publicity_load() -> int:
         12,
         "沿府河建设绿道2.4公里，串联三个社区的口袋公园与运动场地。",
     )
-    _run(wuqiang, greenway, 230, "approve", "start")
+    _run(wuqiang, greenway, 160, "approve", "start")
     _progress(wuqiang, greenway, 40, 40, "绿道一期1.1公里贯通。", photo=(90, 150, 90))
     _project(
         wuqiang,
@@ -340,7 +341,7 @@ def demo_publicity_load() -> int:
     _object(huangmin, notice, 1, "充电棚请设在远离住宅的位置，注意消防安全。")
     lane = _project(
         chenjing,
-        420,
+        176,
         zhiqiang,
         "致强社区背街小巷整治（致强路一巷）",
         K.BACK_STREETS,
@@ -349,8 +350,8 @@ def demo_publicity_load() -> int:
         3,
         "路面修补、增设分类垃圾桶和路灯。",
     )
-    _run(chenjing, lane, 400, "approve", "start")
-    _run(chenjing, lane, 330, "complete")
+    _run(chenjing, lane, 170, "approve", "start")
+    _run(chenjing, lane, 110, "complete")
     shed = _project(
         chenjing,
         150,
