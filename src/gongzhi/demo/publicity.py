@@ -9,10 +9,13 @@ import datetime as dt
 import io
 from typing import Any
 
+from django.db.models import Max
 from PIL import Image, ImageDraw
 
 from gongzhi.accounts.models import User
 from gongzhi.core import clock
+from gongzhi.core.models import Notification
+from gongzhi.core.notifications import notifications_mark_read
 from gongzhi.demo.cases import _at, _place, _user
 from gongzhi.places.models import Place
 from gongzhi.publicity import services
@@ -122,6 +125,7 @@ def demo_publicity_load() -> int:
     """Create the demo projects and notices unless they exist; returns how many projects."""
     if Project.objects.filter(title=FIRST_TITLE).exists():
         return 0
+    last = Notification.objects.aggregate(last=Max("id"))["last"] or 0
     liuyang, chenjing, wuqiang = _user("liuyang"), _user("chenjing"), _user("wuqiang")
     zhangwei, lina, wangfang, huangmin = (
         _user("zhangwei"),
@@ -369,4 +373,7 @@ def demo_publicity_load() -> int:
             actor=chenjing, project=shed, name="cancel", note="并入濱海家園老旧小区改造统一实施。"
         ),
     )
+    # What the demo's past told people has been read (the tests expect empty inboxes).
+    for user in User.objects.filter(notifications__pk__gt=last).distinct():
+        notifications_mark_read(user=user)
     return Project.objects.count()
