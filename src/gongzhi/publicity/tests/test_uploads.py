@@ -3,16 +3,22 @@ and the periodic sweep is declared with the other jobs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.test import override_settings
+from django.utils.module_loading import import_string
 from PIL import Image
 
 from gongzhi.cases.tests.conftest import png_bytes
+from gongzhi.core import clock
 from gongzhi.core.errors import InvalidInput, NotPermitted
+from gongzhi.core.models import AuditEntry
 from gongzhi.core.schedule import PERIODIC
 from gongzhi.publicity import services
+from gongzhi.publicity.choices import NoticeState
+from gongzhi.publicity.tests.conftest import TUESDAY
 
 
 def named(data: bytes, name: str) -> io.BytesIO:
@@ -66,6 +72,13 @@ def test_progress_photos_lose_their_metadata_and_outsiders_cannot_post(project, 
         services.project_progress_add(actor=worker, project=project, percent=120, note="超了")
 
 
-def test_the_notice_sweep_is_a_periodic_job():
+def test_the_notice_sweep_is_a_periodic_job_that_ends_due_periods(notice):
     job = next(j for j in PERIODIC if j.name == "publicity.notice_sweep")
     assert job.task == "gongzhi.publicity.tasks.notice_sweep"
+    with clock.frozen(TUESDAY + dt.timedelta(days=30)):
+        result = import_string(job.task).call()
+    assert result["ended"] >= 1
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.ENDED
+    entry = AuditEntry.objects.get(action="notice.ended", object_id=str(notice.pk))
+    assert entry.channel == "system" and entry.actor_id is None
