@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "gongzhi.analytics",
     "gongzhi.consultation",
     "gongzhi.duty",
+    "gongzhi.publicity",
     "gongzhi.demo",
     "django_tasks",
     "django_tasks_db",
@@ -263,6 +264,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "gongzhi.accounts.choices.Role",
         "KindEnum": "gongzhi.accounts.choices.UnitKind",
         "QuestionStateEnum": "gongzhi.consultation.choices.QuestionState",
+        "NoticeStateEnum": "gongzhi.publicity.choices.NoticeState",
+        "ProgrammeKindEnum": "gongzhi.publicity.choices.ProgrammeKind",
         **{
             f"{name}Enum": f"gongzhi.duty.choices.{name}"
             for name in ("DutyRole", "SwapState", "ServiceState", "VolunteerKind")
@@ -301,6 +304,9 @@ PARTICIPATION = json.loads(env("GONGZHI_PARTICIPATION") or "{}")
 # Consultation: a question nobody answers within this many working days (same time of day)
 # goes to the community workers.
 CONSULTATION_ESCALATE_WORKDAYS = envint("GONGZHI_CONSULTATION_ESCALATE_WORKDAYS", 1)
+# Publicity: a notice's default period (公示期) and whether it counts calendar or working days.
+GONGZHI_NOTICE_PERIOD_DAYS = envint("GONGZHI_NOTICE_PERIOD_DAYS", 7)
+GONGZHI_NOTICE_PERIOD_UNIT = env("GONGZHI_NOTICE_PERIOD_UNIT", "calendar_days")
 
 # Background tasks: django-tasks with its database backend, run by `gongzhi worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -59,6 +59,11 @@ POLICY: dict[str, frozenset[str]] = {
         {Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN}
     ),
     "volunteer.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    # Publicity: projects and their progress; notices, their periods and results; objections
+    # with the objector's name (the public sees it masked).
+    "project.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "notice.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "objection.view": STAFF_ROLES,
 }
 
 # Roles a granter may hand out on a place: admins any, others only the resident-side ones.

@@ -32,6 +32,10 @@ PERIODIC: list[Periodic] = [
     Periodic(
         "consultation.escalate", dt.timedelta(minutes=5), "gongzhi.consultation.tasks.escalate"
     ),
+    # Notices whose period is over await their result; staff are told.
+    Periodic(
+        "publicity.notice_sweep", dt.timedelta(minutes=5), "gongzhi.publicity.tasks.notice_sweep"
+    ),
 ]
 
 
