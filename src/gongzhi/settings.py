@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gongzhi.api",
     "gongzhi.cases",
     "gongzhi.open311",
+    "gongzhi.fund",
     "gongzhi.demo",
     "django_tasks",
     "django_tasks_db",
@@ -262,6 +263,8 @@ LOGGING = {
 
 # Uploads: photos are checked by content and re-encoded; this caps each file.
 MAX_UPLOAD_BYTES = envint("GONGZHI_MAX_UPLOAD_MB", 10) * 1_000_000
+# Courtyard fund expenses of at least this many fen need two distinct approvers (default ¥5,000).
+FUND_SECOND_APPROVAL_FROM = envint("GONGZHI_FUND_SECOND_APPROVAL_FROM", 500_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
 # Cases: a case returned this many times goes to the supervisor's list.

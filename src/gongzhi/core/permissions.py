@@ -44,6 +44,17 @@ POLICY: dict[str, frozenset[str]] = {
     "case.follow_up": frozenset({Role.AGENT, Role.ADMIN}),
     # The reporter's identity and contact, when the reporter allowed it or the viewer is staff.
     "case.view_contact": frozenset({Role.AGENT, Role.COMMUNITY_WORKER, Role.ADMIN}),
+    # Courtyard funds: see the ledger with names, open a fund, act as treasurer (post
+    # contributions, transfers, reversals; pay and publish expenses), submit and approve expenses.
+    "fund.view": STAFF_ROLES | {Role.BUILDING_HEAD, Role.COURTYARD_MEMBER},
+    "fund.manage": frozenset({Role.COMMUNITY_WORKER, Role.ADMIN}),
+    "fund.treasurer": frozenset({Role.COMMUNITY_WORKER, Role.ADMIN}),
+    "fund.expense_submit": frozenset(
+        {Role.COMMUNITY_WORKER, Role.BUILDING_HEAD, Role.COURTYARD_MEMBER, Role.ADMIN}
+    ),
+    "fund.expense_approve": frozenset(
+        {Role.COMMUNITY_WORKER, Role.COURTYARD_MEMBER, Role.OFFICIAL, Role.ADMIN}
+    ),
 }
 
 # Roles a granter may hand out on a place: admins any, others only the resident-side ones.
