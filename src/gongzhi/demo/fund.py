@@ -4,7 +4,10 @@ expenses waiting for approval and one rejected. Idempotent: a fund that exists i
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
+
+from PIL import Image
 
 from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import User
@@ -66,13 +69,28 @@ def _at(months_ago: int, day: int) -> dt.datetime:
     return dt.datetime(year, month, min(day, 28), 10, 30, tzinfo=clock.SHANGHAI)
 
 
+def _receipt_photo(title: str) -> io.BytesIO:
+    """A stand-in for a photographed invoice (a plain image; receipts are checked by content)."""
+    out = io.BytesIO()
+    Image.new("RGB", (120, 160), (246, 242, 230)).save(out, "PNG")
+    out.seek(0)
+    out.name = f"{title}.png"
+    return out
+
+
 def _pay_expense(
     fund: Fund, row: tuple[Any, ...], submitter: User, approvers: list[User], treasurer: User
 ) -> None:
     title, category, payee, items, months_ago = row
     with clock.frozen(_at(months_ago, 5)):
         expense = services.expense_create(
-            actor=submitter, fund=fund, title=title, category=category, payee=payee, items=items
+            actor=submitter,
+            fund=fund,
+            title=title,
+            category=category,
+            payee=payee,
+            items=items,
+            receipts=[_receipt_photo(title)],
         )
         expense = services.expense_submit(actor=submitter, expense=expense)
     with clock.frozen(_at(months_ago, 8)):

@@ -21,7 +21,7 @@ class EntryKind(models.TextChoices):
 class ContributionSource(models.TextChoices):
     RESIDENTS = "residents", _("Residents")
     PROPERTY_COMPANY = "property_company", _("Property company")
-    GRANT = "grant", _("Grant")
+    GRANT = "grant", _("Grant funding")
     OTHER = "other", _("Other income")
 
 
