@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from gongzhi.accounts.models import User
+from gongzhi.api.tests.conftest import api, api_as  # noqa: F401  (the API tests' clients)
 from gongzhi.fund import services
 from gongzhi.fund.models import Fund
 from gongzhi.places.models import Place
