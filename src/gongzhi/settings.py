@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gongzhi.cases",
     "gongzhi.open311",
     "gongzhi.fund",
+    "gongzhi.publicity",
     "gongzhi.demo",
     "django_tasks",
     "django_tasks_db",
@@ -249,6 +250,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names collide with other apps' ("state", "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "gongzhi.cases.choices.CaseState",
+        "NoticeStateEnum": "gongzhi.publicity.choices.NoticeState",
+        "ProgrammeKindEnum": "gongzhi.publicity.choices.ProgrammeKind",
+    },
 }
 
 # Audit log: rows are kept at least this many days (`gongzhi audit purge` removes older ones).
@@ -273,6 +280,9 @@ CASE_MAX_RETURNS = envint("GONGZHI_CASE_MAX_RETURNS", 2)
 CASE_FOLLOW_UP_DAYS = envint("GONGZHI_CASE_FOLLOW_UP_DAYS", 7)
 # Cases: reminders go out when this share of the time to resolve is left.
 CASE_REMIND_AT_REMAINING = 0.25
+# Publicity: a notice's default period (公示期) and whether it counts calendar or working days.
+GONGZHI_NOTICE_PERIOD_DAYS = envint("GONGZHI_NOTICE_PERIOD_DAYS", 7)
+GONGZHI_NOTICE_PERIOD_UNIT = env("GONGZHI_NOTICE_PERIOD_UNIT", "calendar_days")
 
 # Background tasks: django-tasks with its database backend, run by `gongzhi worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from gongzhi.api import auth, views
 from gongzhi.cases import api_urls as cases_api_urls
 from gongzhi.fund import api_urls as fund_api_urls
+from gongzhi.publicity import api_urls as publicity_api_urls
 
 app_name = "api"
 
@@ -27,6 +28,7 @@ urlpatterns = [
     # Spliced rather than include()d: one flat list of plain patterns in the "api" namespace.
     *cases_api_urls.urlpatterns,
     *fund_api_urls.urlpatterns,
+    *publicity_api_urls.urlpatterns,
     # Last: anything else under /api/v1/ is a 404 in the API's error format.
     re_path(r"^.*$", views.NoEndpoint.as_view(), name="no-endpoint"),
 ]

@@ -55,6 +55,11 @@ POLICY: dict[str, frozenset[str]] = {
     "fund.expense_approve": frozenset(
         {Role.COMMUNITY_WORKER, Role.COURTYARD_MEMBER, Role.OFFICIAL, Role.ADMIN}
     ),
+    # Publicity: projects and their progress; notices, their periods and results; objections
+    # with the objector's name (the public sees it masked).
+    "project.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "notice.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "objection.view": STAFF_ROLES,
 }
 
 # Roles a granter may hand out on a place: admins any, others only the resident-side ones.

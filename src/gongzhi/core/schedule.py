@@ -29,6 +29,10 @@ PERIODIC: list[Periodic] = [
     # Retries and hourly digests; new notifications are also sent right after their commit.
     Periodic("notifications.send", dt.timedelta(minutes=1), "gongzhi.core.tasks.send_deliveries"),
     Periodic("cases.train_router", dt.timedelta(days=1), "gongzhi.cases.tasks.train_router"),
+    # Notices whose period is over await their result; staff are told.
+    Periodic(
+        "publicity.notice_sweep", dt.timedelta(minutes=5), "gongzhi.publicity.tasks.notice_sweep"
+    ),
 ]
 
 

@@ -13,6 +13,7 @@ from gongzhi.cases.defaults import load_defaults
 from gongzhi.cases.models import Category, CategoryQuestion, RoutingRule, TimeLimit
 from gongzhi.core import request_context
 from gongzhi.demo.fund import load_funds
+from gongzhi.demo.publicity import demo_publicity_load
 from gongzhi.places.choices import CodeSystem, PlaceLevel
 from gongzhi.places.divisions import divisions_import, read_division_files
 from gongzhi.places.models import Place
@@ -101,4 +102,5 @@ def demo_load() -> list[DemoAccount]:
                 unit_member_add(actor=admin, unit=unit, user=user, role="handler")
                 accounts.append(DemoAccount(username, name, phone, "unit handler", unit.name))
         load_funds(admin)
+        demo_publicity_load()
     return accounts

@@ -20,9 +20,11 @@ from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import ApiKey, RoleGrant, User
 from gongzhi.accounts.services import role_grant, role_revoke, user_create
 from gongzhi.cases.models import Case, RoutingRule
+from gongzhi.core import clock
 from gongzhi.core.audit import audit_record
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
+from gongzhi.publicity.models import Notice, Project
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,40 @@ def make_case(community: Place) -> tuple[Case, str]:
     return case, marker
 
 
+def make_objection(community: Place) -> tuple[Any, str]:
+    """An objection to a notice of the community: its author is named only to staff there (the
+    public sees the name masked, so the full name is the marker)."""
+    from gongzhi.publicity.models import Notice, Objection
+
+    person, marker = make_person(community)
+    now = clock.now()
+    notice = Notice.objects.create(
+        place=community,
+        title="隔离测试公示",
+        body="b",
+        period_days=7,
+        period_unit="calendar_days",
+        starts_at=now,
+        ends_at=now,
+        published_at=now,
+    )
+    objection = Objection.objects.create(notice=notice, author=person, body="意见", created_at=now)
+    return objection, marker
+
+
+def _objection_changes() -> list[Callable[[Any, Any], Any]]:
+    from gongzhi.publicity import services
+
+    return [
+        lambda actor, objection: services.objection_respond(
+            actor=actor, objection=objection, response="越权"
+        ),
+        lambda actor, objection: services.notice_close(
+            actor=actor, notice=objection.notice, result="越权"
+        ),
+    ]
+
+
 def _case_changes() -> list[Callable[[Any, Any], Any]]:
     from gongzhi.cases import services
 
@@ -124,6 +160,15 @@ PRIVATE_TYPES: list[PrivateType] = [
         changes=_case_changes(),
     ),
     PrivateType(
+        name="objection",
+        role=Role.COMMUNITY_WORKER,
+        make=make_objection,
+        ui_list="publicity:manage",
+        api_list="api:objection-list",
+        api_detail=lambda objection: reverse("api:objection-detail", args=[objection.pk]),
+        changes=_objection_changes(),
+    ),
+    PrivateType(
         name="audit entry",
         role=Role.SUPERVISOR,
         make=make_audit_entry,
@@ -131,8 +176,9 @@ PRIVATE_TYPES: list[PrivateType] = [
     ),
 ]
 
-# Models with a place that are public by design (the division tree, routing configuration).
-PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule}
+# Models with a place that are public by design (the division tree, routing configuration,
+# projects and notices: their objectors are covered by the "objection" entry).
+PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule, Project, Notice}
 # Models waiting to join PRIVATE_TYPES (none: keep it that way).
 PENDING_MODELS: set[type[Model]] = set()
 # Models covered by a PrivateType entry above.
