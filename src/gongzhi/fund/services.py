@@ -434,3 +434,85 @@ def fund_update(*, actor: Any, fund: Fund, may_go_negative: bool) -> Fund:
             after=snapshot(fund, ["may_go_negative"]),
         )
     return fund
+
+
+# ------------------------------------------------------------------------------ publishing
+
+
+def _expense_notice_body(expense: Expense) -> str:
+    lines = [
+        _("Fund: %(fund)s") % {"fund": expense.fund.name},
+        _("Category: %(category)s") % {"category": expense.get_category_display()},
+        _("Payee: %(payee)s") % {"payee": expense.payee or "—"},
+        "",
+        *[f"· {item.description}：¥{yuan(item.amount)}" for item in expense.items.all()],
+        _("Total: ¥%(total)s") % {"total": yuan(expense_total(expense))},
+        _("Approvals: %(count)d; receipts: %(receipts)d")
+        % {"count": expense.approvals.count(), "receipts": expense.receipts.count()},
+    ]
+    return "\n".join(lines)
+
+
+def expense_publish(*, actor: Any, expense: Expense, period_days: int | None = None) -> Expense:
+    """Publish a paid expense as a notice (publicity app); the expense records the notice."""
+    from gongzhi.publicity.services import notice_publish
+
+    with transaction.atomic():
+        locked = _locked_expense(expense)
+        workflow.check(locked, "publish", actor)
+        notice = notice_publish(
+            actor=actor,
+            place=locked.fund.place,
+            title=_("Fund expense: %(title)s") % {"title": locked.title},
+            body=_expense_notice_body(locked),
+            subject=locked,
+            period_days=period_days,
+        )
+        locked.notice_id = notice.pk
+        locked.save(update_fields=["notice_id"])
+        return _move(actor=actor, expense=locked, name="publish")
+
+
+def statement_publish(
+    *, actor: Any, fund: Fund, start: Any, end: Any, period_days: int | None = None
+) -> Any:
+    """Publish a fund's statement for a period as a notice (income, expenses, balance)."""
+    from gongzhi.fund.selectors import statement_build
+    from gongzhi.publicity.services import notice_publish
+
+    with transaction.atomic():
+        permissions.require(actor, "fund.treasurer", fund.place)
+        statement = statement_build(fund=fund, start=start, end=end)
+        body = "\n".join(
+            [
+                _("Opening balance: ¥%(amount)s") % {"amount": yuan(statement.opening)},
+                _("Income: ¥%(amount)s") % {"amount": yuan(statement.income)},
+                _("Expenses: ¥%(amount)s") % {"amount": yuan(statement.spent)},
+                _("Closing balance: ¥%(amount)s") % {"amount": yuan(statement.closing)},
+                "",
+                *[
+                    f"· {e.title}：¥{yuan(e.total)}（{e.state_label}，"
+                    + _("%(approvals)d approvals, %(receipts)d receipts")
+                    % {"approvals": len(e.approvers), "receipts": e.receipt_count}
+                    + "）"
+                    for e in statement.expenses
+                ],
+            ]
+        )
+        notice = notice_publish(
+            actor=actor,
+            place=fund.place,
+            title=_("%(fund)s statement %(start)s to %(end)s")
+            % {"fund": fund.name, "start": start.isoformat(), "end": end.isoformat()},
+            body=body,
+            subject=fund,
+            period_days=period_days,
+        )
+        audit_record(
+            actor=actor,
+            action="fund.statement_published",
+            obj=fund,
+            place=fund.place,
+            after={"notice": notice.pk, "start": start.isoformat(), "end": end.isoformat()},
+        )
+    return notice

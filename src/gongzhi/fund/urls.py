@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.fund_list, name="list"),
     path("<int:fund_id>/", views.fund_detail, name="detail"),
     path("<int:fund_id>/statement/", views.statement, name="statement"),
+    path("<int:fund_id>/statement/publish/", views.statement_publish, name="statement_publish"),
     path("<int:fund_id>/expenses/new/", views.expense_new, name="expense_new"),
     path(
         "<int:fund_id>/entries/<int:entry_id>/reverse/",

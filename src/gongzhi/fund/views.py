@@ -181,6 +181,9 @@ STEPS = {
     ),
     "revise": lambda actor, expense, reason: services.expense_revise(actor=actor, expense=expense),
     "pay": lambda actor, expense, reason: services.expense_pay(actor=actor, expense=expense),
+    "publish": lambda actor, expense, reason: services.expense_publish(
+        actor=actor, expense=expense
+    ),
 }
 
 
@@ -202,6 +205,23 @@ def expense_step(request: HttpRequest, expense_id: int, name: str) -> HttpRespon
 
 
 # ------------------------------------------------------------------------------ statements
+
+
+@login_required
+@require_POST
+def statement_publish(request: HttpRequest, fund_id: int) -> HttpResponse:
+    fund = _fund(request, fund_id)
+    period = PeriodForm(request.POST or None)
+    start, end = period.period(clock.today())
+    try:
+        notice = services.statement_publish(actor=request.user, fund=fund, start=start, end=end)
+    except NotPermitted:
+        return _forbidden(request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Published as notice #%(id)d.") % {"id": notice.pk})
+    return redirect("fund:detail", fund_id=fund.pk)
 
 
 @require_GET

@@ -130,3 +130,27 @@ def test_the_state_machine_allows_exactly_its_declared_sources(
     else:
         with pytest.raises(InvalidTransition):
             workflow.check(expense, name, actor)
+
+
+def test_a_paid_expense_and_a_statement_are_published_as_notices(fund, building_head, worker):
+    import datetime as dt
+
+    from gongzhi.core import clock
+    from gongzhi.publicity.models import Notice
+
+    expense = services.expense_approve(actor=worker, expense=submitted(fund, building_head))
+    with pytest.raises(InvalidTransition):
+        services.expense_publish(actor=worker, expense=expense)
+    expense = services.expense_pay(actor=worker, expense=expense)
+    expense = services.expense_publish(actor=worker, expense=expense)
+    assert expense.state == ExpenseState.PUBLISHED
+    notice = Notice.objects.get(pk=expense.notice_id)
+    assert "楼道灯更换" in notice.title and "300.00" in notice.body
+    assert notice.place == fund.place
+    today = clock.today()
+    statement_notice = services.statement_publish(
+        actor=worker, fund=fund, start=today - dt.timedelta(days=30), end=today
+    )
+    assert "1,000.00" in statement_notice.body and "楼道灯更换" in statement_notice.body
+    with pytest.raises(NotPermitted):
+        services.statement_publish(actor=building_head, fund=fund, start=today, end=today)
