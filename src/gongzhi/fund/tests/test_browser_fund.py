@@ -5,13 +5,12 @@ the append-only ledger holds nothing of it)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.db import connections
 
+from gongzhi.cases.tests import test_browser_cases
 from gongzhi.fund.choices import ExpenseState
 from gongzhi.fund.models import Expense, Fund
 from gongzhi.web.tests import conftest as harness
@@ -20,21 +19,9 @@ from gongzhi.web.tests.test_browser import label, log_in
 pytestmark = pytest.mark.browser
 
 page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
+# The cases' module-scoped Chromium (Playwright's sync API runs one instance per thread at a time).
+browser = test_browser_cases.browser
 TITLE = "单元楼道扶手加固"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(harness.CHROMIUM):
-        pytest.fail(f"no Chromium at {harness.CHROMIUM}: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=harness.CHROMIUM, headless=True, args=harness.CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
