@@ -154,3 +154,34 @@ def test_a_paid_expense_and_a_statement_are_published_as_notices(fund, building_
     assert "1,000.00" in statement_notice.body and "楼道灯更换" in statement_notice.body
     with pytest.raises(NotPermitted):
         services.statement_publish(actor=building_head, fund=fund, start=today, end=today)
+
+
+def test_receipts_may_be_added_while_waiting_and_after_payment_but_not_once_approved(
+    fund, building_head, worker
+):
+    expense = submitted(fund, building_head)
+    services.expense_receipt_add(actor=building_head, expense=expense, upload=png())
+    expense = services.expense_approve(actor=worker, expense=expense)
+    with pytest.raises(InvalidTransition):
+        services.expense_receipt_add(actor=worker, expense=expense, upload=png())
+    expense = services.expense_pay(actor=worker, expense=expense)
+    services.expense_receipt_add(actor=worker, expense=expense, upload=png())
+    assert expense.receipts.count() == 2
+
+
+def test_every_change_is_audited(fund, building_head, worker):
+    from gongzhi.core.models import AuditEntry
+
+    expense = services.expense_approve(actor=worker, expense=submitted(fund, building_head))
+    services.expense_pay(actor=worker, expense=expense)
+    actions = set(
+        AuditEntry.objects.filter(
+            object_type="fund.expense", object_id=str(expense.pk)
+        ).values_list("action", flat=True)
+    )
+    assert actions == {
+        "fund.expense_created",
+        "fund.expense_submit",
+        "fund.expense_approve",
+        "fund.expense_pay",
+    }

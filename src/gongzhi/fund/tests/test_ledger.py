@@ -116,3 +116,20 @@ def test_gongzhi_fund_verify_passes_on_the_demo_and_fails_on_a_tampered_row(fund
     with pytest.raises(CommandError, match="1 of"):
         call_command("fund", "verify")
     assert "BROKEN" in capsys.readouterr().out
+
+
+def test_a_transfer_posts_one_entry_in_each_fund_and_refuses_to_overdraw(fund, worker):
+    other = services.fund_create(actor=worker, place=fund.place, name="另一基金")
+    services.transfer_post(actor=worker, source=fund, target=other, amount=40_000, memo="调剂")
+    assert (balance_of(fund), balance_of(other)) == (60_000, 40_000)
+    with pytest.raises(InvalidInput, match="may not go negative"):
+        services.transfer_post(actor=worker, source=other, target=fund, amount=40_001, memo="x")
+    assert all(report.ok for report in fund_verify(funds=[fund, other]))
+
+
+def test_the_chain_links_each_entry_to_the_previous_one(fund, worker):
+    services.contribution_post(actor=worker, fund=fund, amount=7, source="other", memo="利息")
+    first, second = Entry.objects.filter(fund=fund).order_by("seq")
+    assert second.prev_hash == first.hash and first.prev_hash == "0" * 64
+    fund.refresh_from_db()
+    assert (fund.chain_seq, fund.chain_hash) == (2, second.hash)
