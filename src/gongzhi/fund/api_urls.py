@@ -15,7 +15,16 @@ urlpatterns = [
     path("funds/<int:pk>/expenses/", apis.FundExpenses.as_view(), name="fund-expenses"),
     path("expenses/<int:pk>/", apis.ExpenseDetail.as_view(), name="expense-detail"),
     path("expenses/<int:pk>/receipts/", apis.ExpenseReceipts.as_view(), name="expense-receipts"),
-    path("expenses/<int:pk>/<slug:step>/", apis.ExpenseStep.as_view(), name="expense-step"),
+    # One path per step of the state machine (submit, approve, reject, revise, pay, publish).
+    *[
+        path(
+            f"expenses/<int:pk>/{step}/",
+            apis.ExpenseStep.as_view(),
+            {"step": step},
+            name=f"expense-{step}",
+        )
+        for step in apis.STEPS
+    ],
     path(
         "public/funds/<int:pk>/statement/",
         apis.PublicStatement.as_view(),

@@ -73,14 +73,14 @@ class FundContributions(Documented, APIView):
         description="Debits cash or bank, credits the source's income account; one hash-chained "
         "ledger entry.",
         request=s.ContributionInSerializer,
-        responses={201: s.EntrySerializer},
+        responses={201: s.LedgerEntrySerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
         fund = selectors.fund_get(viewer=request.user, fund_id=pk)
         entry = services.contribution_post(
             actor=request.user, fund=fund, **_parse(s.ContributionInSerializer, request)
         )
-        return Response(s.EntrySerializer(entry).data, status=201)
+        return Response(s.LedgerEntrySerializer(entry).data, status=201)
 
 
 class FundExpenses(Documented, APIView):
@@ -140,7 +140,7 @@ class ExpenseStep(Documented, APIView):
         "`second_approval_from` two different approvers are needed. `reject` needs a "
         "`reason`. `pay` posts the ledger entry and is refused (400) when the fund may not go "
         "negative and the balance is too low.",
-        request=s.ReasonSerializer,
+        request=s.ExpenseStepSerializer,
         responses={
             200: s.ExpenseDetailSerializer,
             409: INVALID_TRANSITION,
@@ -153,7 +153,7 @@ class ExpenseStep(Documented, APIView):
             from gongzhi.core.errors import NotFound
 
             raise NotFound()
-        STEPS[step](request.user, expense, _parse(s.ReasonSerializer, request)["reason"])
+        STEPS[step](request.user, expense, _parse(s.ExpenseStepSerializer, request)["reason"])
         return Response(_expense_out(request, pk))
 
 

@@ -24,7 +24,7 @@ class ContributionInSerializer(serializers.Serializer):  # type: ignore[type-arg
     into = serializers.ChoiceField(choices=[("cash", "cash"), ("bank", "bank")], default="cash")
 
 
-class EntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LedgerEntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     seq = serializers.IntegerField()
     at = serializers.DateTimeField()
@@ -33,7 +33,7 @@ class EntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
     hash = serializers.CharField()
 
 
-class ItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ExpenseItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
     description = serializers.CharField(max_length=120)
     amount = serializers.IntegerField(min_value=1, help_text="Fen.")
 
@@ -43,11 +43,11 @@ class ExpenseInSerializer(serializers.Serializer):  # type: ignore[type-arg]
     category = serializers.ChoiceField(choices=ExpenseCategory.choices, default="other")
     payee = serializers.CharField(max_length=100, required=False, default="")
     description = serializers.CharField(required=False, default="")
-    items = ItemSerializer(many=True)
+    items = ExpenseItemSerializer(many=True)
     submit = serializers.BooleanField(default=False, help_text="Submit for approval at once.")
 
 
-class ApprovalSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ExpenseApprovalSerializer(serializers.Serializer):  # type: ignore[type-arg]
     approver = serializers.CharField(source="approver.name")
     at = serializers.DateTimeField()
     note = serializers.CharField()
@@ -70,11 +70,11 @@ class ExpenseSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ExpenseDetailSerializer(ExpenseSerializer):
-    items = ItemSerializer(many=True, source="items.all")
-    approvals = ApprovalSerializer(many=True, source="approvals.all")
+    items = ExpenseItemSerializer(many=True, source="items.all")
+    approvals = ExpenseApprovalSerializer(many=True, source="approvals.all")
 
 
-class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ExpenseStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(required=False, default="", allow_blank=True)
 
 
