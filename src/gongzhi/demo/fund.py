@@ -9,9 +9,7 @@ from typing import Any
 
 from PIL import Image
 
-from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import User
-from gongzhi.accounts.services import role_grant
 from gongzhi.core import clock
 from gongzhi.fund import services
 from gongzhi.fund.models import Fund
@@ -28,45 +26,46 @@ RESIDENTS = ["张伟", "王建国", "李秀英", "赵德明", "刘桂兰", "陈�
 # title, category, payee, items, months ago
 EXPENSES = [
     (
-        "楼道灯更换",
-        "maintenance",
-        "金牛区明亮电器维修部",
-        [("LED 感应灯 24 盏", 86_400), ("安装人工", 20_000)],
-        10,
-    ),
-    (
-        "院落绿化补植",
-        "greening",
-        "成都绿荫园林工程有限公司",
-        [("红叶石楠 40 株", 120_000), ("有机肥", 18_000), ("人工", 30_000)],
-        8,
-    ),
-    (
         "化粪池清掏",
         "sanitation",
         "金牛区洁净环卫服务队",
         [("清掏 2 座", 160_000), ("运输", 40_000)],
-        6,
+        5,
     ),
-    ("重阳节敬老活动", "activities", "", [("慰问品 35 份", 52_500), ("场地布置", 8_000)], 2),
+    (
+        "楼道灯更换",
+        "maintenance",
+        "金牛区明亮电器维修部",
+        [("LED 感应灯 24 盏", 86_400), ("安装人工", 20_000)],
+        4,
+    ),
     (
         "单元门禁维修",
         "maintenance",
         "蓉城智能门禁服务部",
         [("门禁主板", 46_000), ("人工", 12_000)],
-        5,
+        3,
     ),
-    ("雨污管道疏通", "sanitation", "金牛区洁净环卫服务队", [("疏通 3 处", 90_000)], 3),
+    ("雨污管道疏通", "sanitation", "金牛区洁净环卫服务队", [("疏通 3 处", 90_000)], 2),
+    ("重阳节敬老活动", "activities", "", [("慰问品 35 份", 52_500), ("场地布置", 8_000)], 1),
+    (
+        "院落绿化补植",
+        "greening",
+        "成都绿荫园林工程有限公司",
+        [("红叶石楠 20 株", 36_000), ("有机肥", 8_000), ("人工", 12_000)],
+        1,
+    ),
 ]
+# Five months of history: the audit log keeps every row at least 180 days, and the demo's rows
+# stay within that (the audit tests purge only what they backdate themselves).
+MONTHS = 5
 
 
 def _at(months_ago: int, day: int) -> dt.datetime:
-    today = clock.today()
-    year, month = today.year, today.month - months_ago
-    while month <= 0:
-        month += 12
-        year -= 1
-    return dt.datetime(year, month, min(day, 28), 10, 30, tzinfo=clock.SHANGHAI)
+    """A morning about `months_ago` × 30 days ago, `day` days into that stretch (never ahead)."""
+    today = dt.datetime.combine(clock.today(), dt.time(9, 30), tzinfo=clock.SHANGHAI)
+    at = today - dt.timedelta(days=30 * months_ago) + dt.timedelta(days=day - 1)
+    return min(at, clock.now())
 
 
 def _receipt_photo(title: str) -> io.BytesIO:
@@ -104,7 +103,7 @@ def _pay_expense(
 def _load_fund(
     place: Place, name: str, rich: bool, treasurer: User, submitter: User, approvers: list[User]
 ) -> None:
-    with clock.frozen(_at(12, 1)):
+    with clock.frozen(_at(MONTHS, 1)):
         fund = services.fund_create(
             actor=treasurer,
             place=place,
@@ -112,8 +111,8 @@ def _load_fund(
             description="院落自治小组管理，收支每月公示。",
         )
     households = RESIDENTS if rich else RESIDENTS[:4]
-    expenses = EXPENSES if rich else [EXPENSES[1], EXPENSES[5]]
-    for months_ago in range(12, 0, -1):
+    expenses = EXPENSES if rich else [EXPENSES[3], EXPENSES[5]]
+    for months_ago in range(MONTHS, 0, -1):
         for index, person in enumerate(households):
             with clock.frozen(_at(months_ago, 3 + index)):
                 services.contribution_post(
@@ -124,7 +123,7 @@ def _load_fund(
                     memo="院落公共事务认缴",
                     counterparty=person,
                 )
-        if months_ago % 3 == 0:
+        if months_ago % 2 == 1:
             with clock.frozen(_at(months_ago, 20)):
                 services.contribution_post(
                     actor=treasurer,
@@ -135,12 +134,12 @@ def _load_fund(
                     counterparty=f"{place.name}物业服务中心",
                     into="bank",
                 )
-        if months_ago == 9:
-            with clock.frozen(_at(9, 15)):
+        if months_ago == MONTHS:
+            with clock.frozen(_at(MONTHS, 15)):
                 services.contribution_post(
                     actor=treasurer,
                     fund=fund,
-                    amount=200_000 if rich else 80_000,
+                    amount=300_000 if rich else 80_000,
                     source="grant",
                     memo="社区保障激励资金",
                     counterparty="街道办事处",
@@ -184,7 +183,6 @@ def _load_fund(
 
 
 def load_funds(admin: User) -> None:
-    lina = User.objects.get(username="lina")
     names = ["liuyang", "wuqiang", "chenjing", "hanmei"]
     people = {u.username: u for u in User.objects.filter(username__in=names)}
     for code, courtyard_name, fund_name, rich in FUNDS:
@@ -192,12 +190,9 @@ def load_funds(admin: User) -> None:
         if Fund.objects.filter(place=place, name=fund_name).exists():
             continue
         if code == "510106041004":
-            # 李娜 also sits on the courtyard's self-governance group, which spends the fund.
-            role_grant(
-                actor=admin, user=lina, role=Role.COURTYARD_MEMBER, place=place, verified=True
-            )
-            treasurer, submitter = people["liuyang"], lina
-            approvers = [people["liuyang"], people["wuqiang"]]
+            # The community worker keeps the books and asks; the street official approves.
+            treasurer, submitter = people["liuyang"], people["liuyang"]
+            approvers = [people["wuqiang"]]
         else:
             treasurer, submitter = people["chenjing"], people["chenjing"]
             approvers = [people["hanmei"]]

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import User
+from gongzhi.accounts.services import role_grant
 from gongzhi.api.tests.conftest import api, api_as  # noqa: F401  (the API tests' clients)
 from gongzhi.fund import services
 from gongzhi.fund.models import Fund
@@ -15,9 +17,14 @@ def courtyard(xinqiao: Place) -> Place:
 
 
 @pytest.fixture
-def building_head(demo: None) -> User:
-    """李娜, building head in 中加水岸小区: submits expenses."""
-    return User.objects.get(username="lina")
+def building_head(courtyard: Place) -> User:
+    """李娜, building head in 中加水岸小区 and, here, a member of its self-governance group, which
+    spends the fund: she submits expenses."""
+    lina = User.objects.get(username="lina")
+    role_grant(
+        actor=None, user=lina, role=Role.COURTYARD_MEMBER, place=courtyard, check_permission=False
+    )
+    return lina
 
 
 @pytest.fixture

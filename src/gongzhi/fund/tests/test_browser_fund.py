@@ -1,5 +1,5 @@
-"""The fund's four eyes in a real browser: a courtyard member submits an expense, the community
-worker approves it, and anyone reads it in the fund's public statement. Every page is checked
+"""The fund's four eyes in a real browser: the community worker submits an expense, the street
+official approves it, and anyone reads it in the fund's public statement. Every page is checked
 with axe-core (web/tests/conftest.py). The expense is removed afterwards (it was never paid, so
 the append-only ledger holds nothing of it)."""
 
@@ -35,7 +35,7 @@ def test_an_expense_submitted_and_approved_by_another_shows_in_the_public_statem
     visit, page, made_here
 ):
     fund = Fund.objects.get(name="中加水岸小区院落基金")
-    log_in(visit, "lina")
+    log_in(visit, "liuyang")
     nav = page.get_by_role("navigation", name=label("Main"))
     page = visit.follow(nav.get_by_role("link", name=label("Funds")))
     page = visit.follow(page.get_by_role("link", name=fund.name).first)
@@ -51,7 +51,7 @@ def test_an_expense_submitted_and_approved_by_another_shows_in_the_public_statem
     expense_path = page.url
 
     page.context.clear_cookies()
-    log_in(visit, "liuyang")
+    log_in(visit, "wuqiang")
     page = visit(expense_path)
     page = visit.follow(page.get_by_role("button", name=label("Approve")))
     assert page.get_by_test_id("state").inner_text() == str(ExpenseState.APPROVED.label)
@@ -60,5 +60,5 @@ def test_an_expense_submitted_and_approved_by_another_shows_in_the_public_statem
     page = visit(f"/funds/{fund.pk}/statement/")
     row = page.locator("#expenses tr", has_text=TITLE)
     assert row.count() == 1
-    assert "780.00" in row.inner_text() and "刘*" in row.inner_text()
+    assert "780.00" in row.inner_text() and "吴*" in row.inner_text()
     assert "张伟" not in page.locator("main").inner_text()
