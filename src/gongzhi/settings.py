@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "gongzhi.analytics",
     "gongzhi.consultation",
     "gongzhi.duty",
+    "gongzhi.fund",
     "gongzhi.publicity",
     "gongzhi.demo",
     "django_tasks",
@@ -291,6 +292,8 @@ MAX_UPLOAD_BYTES = envint("GONGZHI_MAX_UPLOAD_MB", 10) * 1_000_000
 # Form fields of one request, files excepted (Django's limit; over it: 413 on the API).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("GONGZHI_MAX_FORM_MB", 5) * 1_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
+# Courtyard fund expenses of at least this many fen need two distinct approvers (default ¥5,000).
+FUND_SECOND_APPROVAL_FROM = envint("GONGZHI_FUND_SECOND_APPROVAL_FROM", 500_000)
 # Cases: a case returned this many times goes to the supervisor's list.
 CASE_MAX_RETURNS = envint("GONGZHI_CASE_MAX_RETURNS", 2)
 # Cases: a resolved case nobody rates within this many days closes as "no response".

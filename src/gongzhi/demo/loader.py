@@ -12,6 +12,7 @@ from gongzhi.accounts.services import role_grant, unit_create, unit_member_add, 
 from gongzhi.cases.defaults import load_defaults
 from gongzhi.cases.models import Category, CategoryQuestion, RoutingRule, TimeLimit
 from gongzhi.core import request_context
+from gongzhi.demo.fund import load_funds
 from gongzhi.demo.publicity import demo_publicity_load
 from gongzhi.places.choices import CodeSystem, PlaceLevel
 from gongzhi.places.divisions import divisions_import, read_division_files
@@ -100,5 +101,6 @@ def demo_load() -> list[DemoAccount]:
                 unit = Unit.objects.get(name=unit_name)
                 unit_member_add(actor=admin, unit=unit, user=user, role="handler")
                 accounts.append(DemoAccount(username, name, phone, "unit handler", unit.name))
+        load_funds(admin)
         demo_publicity_load()
     return accounts

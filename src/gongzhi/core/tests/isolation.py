@@ -25,6 +25,7 @@ from gongzhi.consultation.tests import factories as consultation
 from gongzhi.core import clock
 from gongzhi.core.audit import audit_record
 from gongzhi.duty.models import Roster, ServiceRecord, Volunteer
+from gongzhi.fund.models import Fund
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
 from gongzhi.publicity.models import Notice, Project
@@ -120,6 +121,29 @@ def _objection_changes() -> list[Callable[[Any, Any], Any]]:
         ),
         lambda actor, objection: services.notice_close(
             actor=actor, notice=objection.notice, result="越权"
+        ),
+    ]
+
+
+def make_fund_expense(community: Place) -> tuple[Any, str]:
+    """A courtyard fund and an expense in it: the ledger names contributors and submitters."""
+    from gongzhi.fund import services
+
+    marker = f"隔离基金 {uuid.uuid4().hex[:8]}"
+    admin = User.objects.get(username="admin")
+    fund = services.fund_create(actor=admin, place=_courtyard(community), name=marker)
+    expense = services.expense_create(actor=admin, fund=fund, title=marker, items=[("x", 100)])
+    return services.expense_submit(actor=admin, expense=expense), marker
+
+
+def _fund_changes() -> list[Callable[[Any, Any], Any]]:
+    from gongzhi.fund import services
+
+    return [
+        lambda actor, expense: services.expense_approve(actor=actor, expense=expense),
+        lambda actor, expense: services.expense_reject(actor=actor, expense=expense, reason="越权"),
+        lambda actor, expense: services.contribution_post(
+            actor=actor, fund=expense.fund, amount=100, source="residents", memo="越权"
         ),
     ]
 
@@ -281,6 +305,15 @@ PRIVATE_TYPES: list[PrivateType] = [
         changes=_objection_changes(),
     ),
     PrivateType(
+        name="fund expense",
+        role=Role.COMMUNITY_WORKER,
+        make=make_fund_expense,
+        ui_detail=lambda expense: reverse("fund:expense", args=[expense.pk]),
+        api_list="api:fund-list",
+        api_detail=lambda expense: reverse("api:expense-detail", args=[expense.pk]),
+        changes=_fund_changes(),
+    ),
+    PrivateType(
         name="audit entry",
         role=Role.SUPERVISOR,
         make=make_audit_entry,
@@ -301,6 +334,7 @@ COVERED_MODELS: set[type[Model]] = {
     Roster,
     Volunteer,
     ServiceRecord,
+    Fund,
 }
 # Models only superusers see (in the admin), in no role's pages or lists: an API key's places
 # limit what the key may do, they do not make it the place's data.
