@@ -179,7 +179,7 @@ def test_hours_self_reported_then_confirmed_by_staff(client, worker, xinqiao, vo
         reverse("duty:hours_report", args=[entry.pk]),
         {"date": clock.today().isoformat(), "hours": "2.5", "activity": "协助疫苗接种登记"},
     )
-    record = entry.records.get()
+    record = entry.records.get(activity="协助疫苗接种登记")
     assert record.state == "reported"
     client.force_login(worker)
     page = client.get(reverse("duty:volunteers"), **EN).content.decode()
