@@ -1,0 +1,63 @@
+"""The duty pages in a real browser, each checked with axe-core (web/tests/conftest.py).
+
+They only read the committed demo (rosters, the registry, a pending swap), so nothing needs
+cleaning up.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connections
+
+from gongzhi.duty.models import Roster
+from gongzhi.web.tests import conftest as harness
+from gongzhi.web.tests.test_browser import label, log_in
+
+pytestmark = pytest.mark.browser
+
+page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(harness.CHROMIUM):
+        pytest.fail(f"no Chromium at {harness.CHROMIUM}: install Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=harness.CHROMIUM, headless=True, args=harness.CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def closing(transactional_db: None) -> Iterator[None]:
+    yield
+    connections.close_all()
+
+
+def test_a_community_worker_sees_rosters_gaps_and_the_registry(visit, page, closing):
+    log_in(visit, "liuyang")
+    nav = page.get_by_role("navigation", name=label("Main"))
+    page = visit.follow(nav.get_by_role("link", name=label("Duty")))
+    page = visit.follow(page.get_by_role("link", name=label("Rosters")))
+    assert "中加水岸小区院落值守" in page.locator("main").inner_text()
+    roster = Roster.objects.get(name="中加水岸小区院落值守")
+    page = visit(f"/duty/rosters/{roster.pk}/")
+    assert page.get_by_role("button", name=label("Generate")).count() == 1
+    page = visit("/duty/volunteers/")
+    assert "金牛区税务局机关党支部" in page.locator("main").inner_text()
+
+
+def test_a_building_head_sees_the_swap_asked_of_her_and_her_inbox(visit, page, closing):
+    log_in(visit, "lina")
+    page = visit("/duty/mine/")
+    assert page.get_by_role("button", name=label("Accept")).count() >= 1
+    visit("/duty/inbox/")
+    visit("/duty/")
