@@ -195,3 +195,10 @@ def test_hours_self_reported_then_confirmed_by_staff(client, worker, xinqiao, vo
 def test_every_page_answers_for_staff(client, worker, name):
     client.force_login(worker)
     assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["roster", "shift", "swaprequest", "volunteer", "servicerecord"])
+def test_the_admin_lists_duty_data_read_only(admin_client, model):
+    response = admin_client.get(reverse(f"admin:duty_{model}_changelist"))
+    assert response.status_code == 200
+    assert admin_client.get(reverse(f"admin:duty_{model}_add")).status_code == 403
