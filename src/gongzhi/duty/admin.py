@@ -11,17 +11,13 @@ from django.http import HttpRequest
 from gongzhi.duty.models import Roster, ServiceRecord, Shift, SwapRequest, Volunteer
 
 
+def _refused(self: Any, request: HttpRequest, obj: Any = None) -> bool:
+    return False
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    has_add_permission = has_change_permission = has_delete_permission = _refused
 
 
 @admin.register(Roster)

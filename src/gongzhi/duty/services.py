@@ -370,6 +370,15 @@ def _move(shift: Shift, old_id: int, new_id: int) -> None:
         raise Conflict(_("The shifts changed in the meantime; this swap no longer applies."))
 
 
+def _tell_requester(swap: SwapRequest, title: str) -> None:
+    notify(
+        recipients=[swap.requester],
+        kind=f"duty.swap_{swap.state}",
+        title=title % {"name": swap.counterparty, "shift": swap.shift},
+        url=reverse("duty:my_shifts"),
+    )
+
+
 def swap_accept(*, actor: User, swap: SwapRequest) -> SwapRequest:
     """The counterparty accepts: the shift (and the counter shift, if any) change hands."""
     with transaction.atomic():
@@ -386,26 +395,14 @@ def swap_accept(*, actor: User, swap: SwapRequest) -> SwapRequest:
             ).exists():
                 raise Conflict(_("They are already on your shift."))
             _move(swap.counter_shift, swap.counterparty_id, swap.requester_id)
-        notify(
-            recipients=[swap.requester],
-            kind="duty.swap_accepted",
-            title=_("%(name)s took your shift on %(shift)s")
-            % {"name": swap.counterparty, "shift": swap.shift},
-            url=reverse("duty:my_shifts"),
-        )
+        _tell_requester(swap, _("%(name)s took your shift on %(shift)s"))
     return swap
 
 
 def swap_decline(*, actor: User, swap: SwapRequest) -> SwapRequest:
     with transaction.atomic():
         swap, _t = _decide(actor, swap, "decline")
-        notify(
-            recipients=[swap.requester],
-            kind="duty.swap_declined",
-            title=_("%(name)s cannot take your shift on %(shift)s")
-            % {"name": swap.counterparty, "shift": swap.shift},
-            url=reverse("duty:my_shifts"),
-        )
+        _tell_requester(swap, _("%(name)s cannot take your shift on %(shift)s"))
     return swap
 
 

@@ -6,13 +6,12 @@ cleaning up.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.db import connections
 
+from gongzhi.cases.tests import test_browser_cases as browser_cases
 from gongzhi.duty.models import Roster
 from gongzhi.web.tests import conftest as harness
 from gongzhi.web.tests.test_browser import label, log_in
@@ -20,20 +19,8 @@ from gongzhi.web.tests.test_browser import label, log_in
 pytestmark = pytest.mark.browser
 
 page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(harness.CHROMIUM):
-        pytest.fail(f"no Chromium at {harness.CHROMIUM}: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=harness.CHROMIUM, headless=True, args=harness.CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+# Chromium for this module, closed at its end (as the cases' browser tests do).
+browser = browser_cases.browser
 
 
 @pytest.fixture
