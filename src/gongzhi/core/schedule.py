@@ -29,6 +29,9 @@ PERIODIC: list[Periodic] = [
     # Retries and hourly digests; new notifications are also sent right after their commit.
     Periodic("notifications.send", dt.timedelta(minutes=1), "gongzhi.core.tasks.send_deliveries"),
     Periodic("cases.train_router", dt.timedelta(days=1), "gongzhi.cases.tasks.train_router"),
+    Periodic(
+        "duty.shift_reminders", dt.timedelta(minutes=15), "gongzhi.duty.tasks.shift_reminders"
+    ),
 ]
 
 

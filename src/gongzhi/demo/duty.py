@@ -152,6 +152,12 @@ HOURS: list[tuple[str, int, str, str, bool]] = [
 ]
 
 
+def usernames_under(path: str) -> set[str]:
+    """The duty demo's people placed at or under a demo path ("510108015017", "…/中加水岸小区"),
+    for tests that know the demo's people by name."""
+    return {username for username, *_, place in PEOPLE if place.startswith(path)}
+
+
 def _place(path: str) -> Place:
     code, *names = path.split("/")
     place = Place.objects.get(code=code)
