@@ -202,3 +202,14 @@ def test_the_admin_lists_duty_data_read_only(admin_client, model):
     response = admin_client.get(reverse(f"admin:duty_{model}_changelist"))
     assert response.status_code == 200
     assert admin_client.get(reverse(f"admin:duty_{model}_add")).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "budget"), [("duty:rosters", 12), ("duty:volunteers", 14)])
+def test_the_staff_lists_are_query_bounded(
+    client, worker, xinqiao, name, budget, django_assert_max_num_queries
+):
+    # The demo gives 新桥社区 three rosters and five registry entries with hours.
+    client.force_login(worker)
+    with django_assert_max_num_queries(budget):
+        page = client.get(reverse(name), **EN).content.decode()
+    assert "中加水岸小区" in page or "张敏" in page
