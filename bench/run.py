@@ -1,6 +1,9 @@
 """Gongzhi benchmark: report intake over HTTP against a floor, and queue/dashboard queries at scale.
 
-    uv run python bench/run.py [--db postgres|sqlite] [--cases 1000000] [--seconds 10]
+    uv run python bench/run.py [--db postgres|sqlite] [--cases 1000000] [--seconds 10] [--only http|scale]
+
+The PostgreSQL database is GONGZHI_BENCH_DB (default gongzhi_bench); it is dropped and created
+again by the HTTP part. `--only scale` reuses it (and the cases already generated in it).
 
 Everything is measured in the same run on the same machine, and printed as ratios against a
 floor measured alongside:
@@ -33,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+BENCH_DB = os.environ.get("GONGZHI_BENCH_DB", "gongzhi_bench")
 
 
 def free_port() -> int:
@@ -52,7 +56,7 @@ def env_for(db: str, data_dir: Path) -> dict[str, str]:
         AXES_FAILURE_LIMIT="1000",
     )
     if db == "postgres":
-        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/gongzhi_bench"
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
     return env
 
 
@@ -69,13 +73,22 @@ def manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def pg_exists() -> bool:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        return bool(
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+        )
+
+
 def prepare(db: str, env: dict[str, str]) -> dict[str, str]:
     if db == "postgres":
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS gongzhi_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE gongzhi_bench")
+            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
     manage(env, "migrate", "-v0")
     script = """
 import json
@@ -85,6 +98,10 @@ from gongzhi.accounts.models import User
 from gongzhi.cases.models import Category
 from gongzhi.demo.loader import demo_load
 demo_load()
+from gongzhi.cases.suggest_model import router_train
+from gongzhi.demo.history import demo_history_load
+demo_history_load(count=400)  # a realistic history to train the router on (suggestion timing)
+router_train()
 with connection.cursor() as c:
     c.execute("CREATE TABLE IF NOT EXISTS bench_floor (id %s, body VARCHAR(200))" % (
         "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY AUTOINCREMENT"))
@@ -106,6 +123,8 @@ def wrk(url: str, body: str, token: str, seconds: int) -> dict[str, float]:
             "-c8",
             f"-d{seconds}s",
             "--latency",
+            "--timeout",
+            "30s",
             "-s",
             str(ROOT / "bench" / "post.lua"),
             url,
@@ -126,11 +145,13 @@ def wrk(url: str, body: str, token: str, seconds: int) -> dict[str, float]:
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    timeouts = re.search(r"timeout (\d+)", text)
     return {
         "rps": rps,
         "p50": pct("50"),
         "p99": pct("99"),
         "errors": float(non2xx.group(1)) if non2xx else 0.0,
+        "timeouts": float(timeouts.group(1)) if timeouts else 0.0,
     }
 
 
@@ -188,6 +209,7 @@ def http_bench(db: str, seconds: int, workers: int) -> None:
     for name, r in (("floor (insert one row)", floor), ("intake (POST /api/v1/cases/)", intake)):
         print(
             f"{name:32} {r['rps']:8.0f} req/s   p50 {r['p50']:7.2f} ms   p99 {r['p99']:7.2f} ms   non-2xx {r['errors']:.0f}"
+            f"   timeouts {r['timeouts']:.0f}"
         )
     print(f"intake / floor = {intake['rps'] / floor['rps']:.2f}  (target ≥ 0.70)")
 
@@ -268,7 +290,8 @@ def generate_cases(count: int) -> None:
     before = Case.objects.count()
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        cursor.execute("ANALYZE cases_case")
+        # What autovacuum does to a table after a bulk load: statistics and the visibility map.
+        cursor.execute("VACUUM ANALYZE cases_case")
     print(f"generated {Case.objects.count() - before:,} cases (total {Case.objects.count():,})")
 
 
@@ -347,12 +370,16 @@ def main() -> None:
         "--cases", type=int, default=1_000_000, help="cases for the query benchmark (0: skip)"
     )
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--only", choices=["http", "scale"], help="run one part only")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed on the PATH: apt-get install wrk")
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    http_bench(args.db, args.seconds, args.workers)
-    if args.cases and args.db == "postgres":
+    if args.only != "scale":
+        if not shutil.which("wrk"):
+            sys.exit("wrk is needed on the PATH: apt-get install wrk")
+        http_bench(args.db, args.seconds, args.workers)
+    elif args.db == "postgres" and not pg_exists():
+        prepare(args.db, env_for(args.db, Path(tempfile.mkdtemp(prefix="gongzhi-bench-"))))
+    if args.cases and args.db == "postgres" and args.only != "http":
         scale_bench(args.cases, args.runs)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -85,6 +86,8 @@ INSTALLED_APPS = [
     "gongzhi.api",
     "gongzhi.cases",
     "gongzhi.open311",
+    "gongzhi.analytics",
+    "gongzhi.consultation",
     "gongzhi.duty",
     "gongzhi.demo",
     "django_tasks",
@@ -255,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "StateEnum": "gongzhi.cases.choices.CaseState",
         "RoleEnum": "gongzhi.accounts.choices.Role",
         "KindEnum": "gongzhi.accounts.choices.UnitKind",
+        "QuestionStateEnum": "gongzhi.consultation.choices.QuestionState",
         **{
             f"{name}Enum": f"gongzhi.duty.choices.{name}"
             for name in ("DutyRole", "SwapState", "ServiceState", "VolunteerKind")
@@ -282,6 +286,13 @@ CASE_MAX_RETURNS = envint("GONGZHI_CASE_MAX_RETURNS", 2)
 CASE_FOLLOW_UP_DAYS = envint("GONGZHI_CASE_FOLLOW_UP_DAYS", 7)
 # Cases: reminders go out when this share of the time to resolve is left.
 CASE_REMIND_AT_REMAINING = 0.25
+# Definitions of the three rates and of the participation rate, as JSON objects: cities define
+# them differently (see cases/rates.py and analytics/participation.py for the keys).
+THREE_RATES = json.loads(env("GONGZHI_THREE_RATES") or "{}")
+PARTICIPATION = json.loads(env("GONGZHI_PARTICIPATION") or "{}")
+# Consultation: a question nobody answers within this many working days (same time of day)
+# goes to the community workers.
+CONSULTATION_ESCALATE_WORKDAYS = envint("GONGZHI_CONSULTATION_ESCALATE_WORKDAYS", 1)
 
 # Background tasks: django-tasks with its database backend, run by `gongzhi worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

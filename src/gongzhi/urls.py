@@ -6,9 +6,11 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("gongzhi.web.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("consultation/", include("gongzhi.consultation.urls")),
     path("duty/", include("gongzhi.duty.urls")),
     path("public/", include("gongzhi.cases.public_urls")),
     path("dashboard/", include("gongzhi.cases.dashboard_urls")),
+    path("analytics/", include("gongzhi.analytics.urls")),
     path("media/cases/", include("gongzhi.cases.media_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("gongzhi.api.urls")),

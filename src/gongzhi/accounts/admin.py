@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from gongzhi.accounts.models import ApiKey, RoleGrant, Unit, UnitMembership, User
 from gongzhi.accounts.services import apikey_create, apikey_revoke
@@ -193,4 +194,6 @@ class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for key in queryset.filter(revoked_at__isnull=True):
             apikey_revoke(actor=request.user, key=key)
             count += 1
-        messages.success(request, _("%(n)d keys revoked.") % {"n": count})
+        messages.success(
+            request, ngettext("%(n)d key revoked.", "%(n)d keys revoked.", count) % {"n": count}
+        )

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import ApiKey, RoleGrant, Unit, UnitMembership, User, apikey_digest
@@ -35,9 +36,9 @@ def user_create(
     errors: dict[str, list[str]] = {}
     username = username.strip()
     if not username:
-        errors["username"] = ["This field is required."]
+        errors["username"] = [_("This field is required.")]
     elif User.objects.filter(username=username).exists():
-        errors["username"] = ["This username is taken."]
+        errors["username"] = [_("This username is taken.")]
     if phone:
         try:
             validate_mainland_mobile(phone)
@@ -45,7 +46,7 @@ def user_create(
             errors["phone"] = list(exc.messages)
         else:
             if User.objects.filter(phone=phone).exists():
-                errors["phone"] = ["This mobile number is already registered."]
+                errors["phone"] = [_("This mobile number is already registered.")]
     user = User(
         username=username, name=name.strip(), phone=phone or None, email=email, is_staff=is_staff
     )
@@ -65,7 +66,7 @@ def user_create(
             user.save()
         except IntegrityError as exc:  # a concurrent registration took the name or number
             raise InvalidInput(
-                fields={"username": ["This username or mobile number is taken."]}
+                fields={"username": [_("This username or mobile number is taken.")]}
             ) from exc
         audit_record(
             actor=actor,
@@ -87,7 +88,7 @@ def role_grant(
 ) -> RoleGrant:
     """Grant `role` on `place` (idempotent: an existing grant is returned unchanged)."""
     if role not in Role.values:
-        raise InvalidInput(fields={"role": [f"Unknown role {role!r}."]})
+        raise InvalidInput(fields={"role": [_("Unknown role %(role)r.") % {"role": role}]})
     if check_permission and not permissions.can_grant(actor, role, place):
         raise NotPermitted()
     with transaction.atomic():
@@ -137,7 +138,7 @@ def unit_create(
     permissions.require(actor, "unit.manage", place)
     name = name.strip()
     if Unit.objects.filter(name=name).exists():
-        raise InvalidInput(fields={"name": ["A unit with this name exists."]})
+        raise InvalidInput(fields={"name": [_("A unit with this name exists.")]})
     with transaction.atomic():
         unit = Unit.objects.create(name=name, kind=kind, place=place, phone=phone)
         if jurisdiction:
@@ -207,9 +208,9 @@ def apikey_create(
         raise NotPermitted()
     name = name.strip()
     if not name:
-        raise InvalidInput(fields={"name": ["This field is required."]})
+        raise InvalidInput(fields={"name": [_("This field is required.")]})
     if len(name) > 100:
-        raise InvalidInput(fields={"name": ["At most 100 characters."]})
+        raise InvalidInput(fields={"name": [_("At most 100 characters.")]})
     now = clock.now()
     with transaction.atomic():
         for _attempt in range(5):

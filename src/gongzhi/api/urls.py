@@ -1,8 +1,11 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from gongzhi.analytics.apis import PlaceParticipation
 from gongzhi.api import auth, views
+from gongzhi.api import notifications as notification_views
 from gongzhi.cases import api_urls as cases_api_urls
+from gongzhi.consultation import api_urls as consultation_api_urls
 from gongzhi.duty import api_urls as duty_api_urls
 
 app_name = "api"
@@ -20,12 +23,29 @@ urlpatterns = [
     path("me/", views.Me.as_view(), name="me"),
     path("places/", views.PlaceList.as_view(), name="place-list"),
     path("places/<int:pk>/", views.PlaceDetail.as_view(), name="place-detail"),
+    path(
+        "places/<int:pk>/participation/",
+        PlaceParticipation.as_view(),
+        name="place-participation",
+    ),
     path("units/", views.UnitList.as_view(), name="unit-list"),
     path("units/<int:pk>/", views.UnitDetail.as_view(), name="unit-detail"),
     path("people/", views.PersonList.as_view(), name="person-list"),
     path("people/<int:pk>/", views.PersonDetail.as_view(), name="person-detail"),
+    path("notifications/", notification_views.NotificationList.as_view(), name="notifications"),
+    path(
+        "notifications/read/",
+        notification_views.NotificationsMarkRead.as_view(),
+        name="notifications-read",
+    ),
+    path(
+        "notifications/preferences/",
+        notification_views.NotificationPreferences.as_view(),
+        name="notification-preferences",
+    ),
     # Spliced rather than include()d: one flat list of plain patterns in the "api" namespace.
     *cases_api_urls.urlpatterns,
+    *consultation_api_urls.urlpatterns,
     *duty_api_urls.urlpatterns,
     # Last: anything else under /api/v1/ is a 404 in the API's error format.
     re_path(r"^.*$", views.NoEndpoint.as_view(), name="no-endpoint"),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseState(models.TextChoices):
@@ -64,7 +65,7 @@ class LimitUnit(models.TextChoices):
 
 
 class ExtensionState(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("extension request", "Pending")
     GRANTED = "granted", _("Granted")
     REFUSED = "refused", _("Refused")
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from gongzhi.cases.choices import LimitUnit, Nature, Urgency
 from gongzhi.cases.models import Category, TimeLimit
-from gongzhi.core.workdays import workday_deadline
+from gongzhi.core.workdays import workday_deadline, workday_deadlines
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,14 @@ def due(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
     if unit == LimitUnit.HOURS:
         return start + dt.timedelta(hours=amount)
     return workday_deadline(start, amount)
+
+
+def due_both(start: dt.datetime, limit: Limit) -> tuple[dt.datetime, dt.datetime]:
+    """(accept by, resolve by) for `limit` from `start`, the working days from one calendar."""
+    pairs = [(limit.accept_amount, limit.accept_unit), (limit.resolve_amount, limit.resolve_unit)]
+    ends = iter(workday_deadlines(start, [n for n, unit in pairs if unit != LimitUnit.HOURS]))
+    accept, resolve = (
+        start + dt.timedelta(hours=n) if unit == LimitUnit.HOURS else next(ends)
+        for n, unit in pairs
+    )
+    return accept, resolve

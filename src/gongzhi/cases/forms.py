@@ -17,7 +17,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.cases.choices import CaseState, Channel, Nature, QuestionType, ReturnReason, Urgency
+from gongzhi.cases.choices import (
+    CaseState,
+    Channel,
+    DissatisfactionReason,
+    Nature,
+    QuestionType,
+    Rating,
+    ReturnReason,
+    Urgency,
+)
 from gongzhi.cases.models import Category, CategoryQuestion
 from gongzhi.core import clock
 from gongzhi.core.errors import InvalidInput
@@ -455,6 +464,64 @@ class AnswerForm(AccessibleForm):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 2000, "required": True}),
+    )
+
+
+class RateForm(AccessibleForm):
+    """回访 and 评价: solved or not, how satisfied, why not (the service decides what follows)."""
+
+    solved = forms.TypedChoiceField(
+        label=_("Was the problem solved?"),
+        choices=[("yes", _("Solved")), ("no", _("Not solved"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the problem was solved.")},
+    )
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you with the handling?"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose satisfied, mostly satisfied or dissatisfied.")},
+    )
+    reason = forms.ChoiceField(
+        label=_("If dissatisfied: why?"),
+        choices=DissatisfactionReason.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "If the problem was not solved or only partly solved, the same unit handles it "
+            "again with a new deadline. Otherwise the case is closed with your rating."
+        ),
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+    )
+
+
+class MergeForm(AccessibleForm):
+    """Close this case as a duplicate of another (the survivor), after a confirmation."""
+
+    into = forms.CharField(
+        label=_("Number of the case that stays open"),
+        max_length=40,
+        help_text=_("An open case of the same community; search or pick one from the list below."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 4000}),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I checked that both cases are about the same problem. This case will be closed; "
+            "its reporter and followers will follow the other one."
+        ),
+        error_messages={"required": _("Confirm that the two cases are about the same problem.")},
     )
 
 

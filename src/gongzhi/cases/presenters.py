@@ -18,12 +18,13 @@ from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import RoleGrant, Unit, User
 from gongzhi.accounts.selectors import person_contact, person_list
 from gongzhi.cases import workflow
-from gongzhi.cases.choices import AWAITING_ACCEPT, HANDLING, OPEN_STATES, ReturnReason
+from gongzhi.cases.choices import AWAITING_ACCEPT, HANDLING, OPEN_STATES, CaseState, ReturnReason
 from gongzhi.cases.forms import choice_name, localized
 from gongzhi.cases.models import Case, CaseEvent
 from gongzhi.cases.questions import questions_for
 from gongzhi.cases.templatetags.case_tags import RESIDENT_SIDE
 from gongzhi.core import clock, permissions
+from gongzhi.core.errors import InvalidInput
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
 from gongzhi.places.selectors import subtree_range
@@ -267,3 +268,163 @@ def jurisdiction_places(unit: Unit) -> list[Place]:
     for root in roots:
         within |= Q(path__range=subtree_range(root.path), depth__lte=root.depth + 2)
     return list(Place.objects.filter(within, is_active=True).order_by("path")[:MAX_PLACE_CHOICES])
+
+
+# ---------------------------------------------------------------- duplicates and suggestions
+
+MERGE_CANDIDATES = 10
+
+
+def _community_range(place: Place) -> tuple[str, str]:
+    """The path range of the place's community (the place itself above that level); one query."""
+    community = (
+        Place.objects.filter(
+            path__in=[*place.ancestor_paths(), place.path], level=PlaceLevel.COMMUNITY
+        )
+        .values_list("path", flat=True)
+        .first()
+    )
+    return subtree_range(community or place.path)
+
+
+def _merge_targets(viewer: User, case: Case) -> Any:
+    """Cases `case` may be merged into: open or resolved, not themselves duplicates, in the same
+    community, visible to the viewer."""
+    from gongzhi.cases.selectors import visible_q
+
+    return (
+        Case.objects.filter(
+            visible_q(viewer),
+            place_path__range=_community_range(case.place),
+            state__in=[*OPEN_STATES, CaseState.RESOLVED],
+            merged_into__isnull=True,
+        )
+        .exclude(pk=case.pk)
+        .select_related("category", "place", "unit")
+    )
+
+
+def merge_candidates(viewer: User, case: Case, query: str = "") -> list[Case]:
+    """What the merge form offers: the cases like this one (cases/similar.py) when nothing is
+    searched, else those whose number or title contains the search (two or three queries)."""
+    query = query.strip()
+    targets = _merge_targets(viewer, case)
+    if query:
+        return list(
+            targets.filter(Q(number__icontains=query) | Q(title__icontains=query)).order_by("-id")[
+                :MERGE_CANDIDATES
+            ]
+        )
+    from gongzhi.cases.similar import similar_open_cases
+
+    alike = similar_open_cases(
+        category=case.category,
+        place=case.place,
+        text=f"{case.title}\n{case.description}",
+        exclude_id=case.pk,
+        limit=MERGE_CANDIDATES,
+    )
+    allowed = set(targets.filter(pk__in=[c.pk for c, _s in alike]).values_list("pk", flat=True))
+    return [c for c, _score in alike if c.pk in allowed]
+
+
+def merge_target(viewer: User, case: Case, number: str) -> Case:
+    """The case numbered `number` that `case` may be merged into, or InvalidInput."""
+    found = _merge_targets(viewer, case).filter(number=number.strip()).first()
+    if found is None:
+        raise InvalidInput(
+            fields={
+                "into": [
+                    _(
+                        "No open case with this number in the same community. "
+                        "Check the number, or search below."
+                    )
+                ]
+            }
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class RoutingHint:
+    """What the router learnt from history suggests, beside what the routing rules decide."""
+
+    category: str
+    category_confidence: int  # percent
+    unit: Unit | None
+    unit_confidence: int
+    rule_unit: Unit | None  # the routing rules' unit for the case's category and place
+    differs: bool  # the rules decide on another unit than the suggestion
+
+
+def routing_hint(case: Case, *, with_rule: bool = True) -> RoutingHint | None:
+    """The suggestion for a case (None without a model or when it knows nothing of the text).
+    `with_rule`: also ask the routing rules (a query or two; the dispatcher's console, whose
+    cases no rule routed, leaves it out)."""
+    from gongzhi.cases import routing, suggest
+
+    found = suggest.suggest(case.title, case.description, case.place, category=case.category)
+    if found is None:
+        return None
+    rule = routing.route(category=case.category, place=case.place).unit if with_rule else None
+    return RoutingHint(
+        category=localized(found.category, "name"),
+        category_confidence=round(found.category_confidence * 100),
+        unit=found.unit,
+        unit_confidence=round(found.unit_confidence * 100),
+        rule_unit=rule,
+        differs=found.unit is not None and rule is not None and rule.pk != found.unit.pk,
+    )
+
+
+def similar_for_resident(*, category: Any, place: Place, text: str) -> list[dict[str, Any]]:
+    """Open cases like a report being written, as a resident may see them: published ones only
+    (no tip-offs), text masked as on the public pages, the place named down to its courtyard."""
+    from django.conf import settings
+
+    from gongzhi.cases.public import public_text
+    from gongzhi.cases.similar import similar_open_cases
+
+    hidden = set(settings.GONGZHI_PUBLIC_HIDDEN_NATURES)
+    found = [
+        (case, score)
+        for case, score in similar_open_cases(category=category, place=place, text=text)
+        if case.nature not in hidden
+    ]
+    labels = place_labels(case.place for case, _score in found)
+    return [
+        {
+            "number": case.number,
+            "title": public_text(case.title, [case.contact_name]),
+            "description": public_text(case.description, [case.contact_name])[:140],
+            "category": localized(case.category, "name"),
+            "place": labels[case.place_id].name,
+            "state": case.get_state_display(),
+            "submitted_at": case.submitted_at,
+            "score": round(score * 100),
+        }
+        for case, score in found
+    ]
+
+
+@dataclass(frozen=True)
+class CategorySuggestion:
+    category_id: int
+    name: str
+    confidence: int  # percent
+
+
+def category_suggestion(
+    *, catalogue: Any, title: str, description: str, place: Place
+) -> CategorySuggestion | None:
+    """The router's category for a report being written, if it is one the resident may choose."""
+    from gongzhi.cases import suggest
+
+    found = suggest.suggest(title, description, place)
+    if found is None or found.category.pk not in catalogue.by_id:
+        return None
+    return CategorySuggestion(
+        found.category.pk,
+        localized(found.category, "name"),
+        round(found.category_confidence * 100),
+    )

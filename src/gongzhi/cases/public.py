@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from gongzhi.cases import rates
 from gongzhi.cases.models import Case, CaseEvent
@@ -35,11 +36,23 @@ def public_text(text: str, names: list[str]) -> str:
     return text
 
 
-def _names(case: Case) -> list[str]:
+def sensitive_names(case: Case) -> list[str]:
     names = [case.contact_name]
     if case.reporter is not None:
         names.append(case.reporter.name)
     return names
+
+
+def is_published(case: Case) -> bool:
+    """Whether the public may see the case at all (the rule of `_published`, for one case)."""
+    return case.merged_into_id is None and (
+        case.nature not in settings.GONGZHI_PUBLIC_HIDDEN_NATURES
+    )
+
+
+def public_case_url(case: Case) -> str:
+    """The case's transparency page, or "" for a case that is not published there."""
+    return reverse("public:case", args=[case.number]) if is_published(case) else ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,7 @@ def _courtyard_labels(places: list[Place]) -> dict[int, str]:
 
 
 def _public(case: Case, labels: dict[int, str]) -> PublicCase:
-    names = _names(case)
+    names = sensitive_names(case)
     return PublicCase(
         number=case.number,
         title=public_text(case.title, names),
@@ -144,7 +157,7 @@ def public_case(*, number: str) -> tuple[PublicCase, list[dict[str, Any]]]:
     )
     if case is None:
         raise NotFound()
-    names = _names(case)
+    names = sensitive_names(case)
     events: QuerySet[CaseEvent] = case.events.filter(is_public=True).order_by("at", "id")
     timeline = [
         {"at": e.at, "action": e.action, "note": public_text(e.public_note, names)} for e in events

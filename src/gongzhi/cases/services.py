@@ -42,7 +42,7 @@ from gongzhi.cases.models import (
 )
 from gongzhi.cases.questions import clean_answers
 from gongzhi.core import clock, permissions
-from gongzhi.core.audit import audit_record
+from gongzhi.core.audit import audit_batch, audit_record
 from gongzhi.core.errors import InvalidInput, NotPermitted
 from gongzhi.core.notifications import notify
 from gongzhi.core.uploads import clean_image
@@ -75,6 +75,7 @@ def _event(
     public_note: str = "",
     unit: Unit | None = None,
     data: dict[str, Any] | None = None,
+    tell_followers: bool = True,
 ) -> CaseEvent:
     actor_unit_id = (
         case.unit_id
@@ -95,12 +96,17 @@ def _event(
         is_public=transition.public,
         data=data or {},
     )
-    _tell_followers(case, event)
+    if tell_followers:
+        _tell_followers(case, event)
     return event
 
 
 def _tell_followers(case: Case, event: CaseEvent) -> None:
-    """Followers (and reporters of cases merged into this one) get the public updates."""
+    """Followers (and reporters of cases merged into this one) get the public updates.
+
+    A follower may be a neighbour who sees only the public page, so the message is the public
+    one: names and numbers masked, linking to the transparency page.
+    """
     if not event.is_public or event.action == "submit":
         return
     recipients = list(
@@ -111,12 +117,18 @@ def _tell_followers(case: Case, event: CaseEvent) -> None:
         .distinct()
     )
     if recipients:
+        from gongzhi.cases.public import public_case_url, public_text, sensitive_names
+
+        names = sensitive_names(case)
         notify(
             recipients=recipients,
             kind="case.update",
             title=_("Update on %(title)s: %(step)s")
-            % {"title": case.title, "step": event.public_note or case.get_state_display()},
-            url=_case_url(case),
+            % {
+                "title": public_text(case.title, names),
+                "step": public_text(event.public_note, names) or case.get_state_display(),
+            },
+            url=public_case_url(case) or _case_url(case),
         )
 
 
@@ -175,8 +187,7 @@ def _tell_reporter(case: Case, kind: str, title: str) -> None:
 
 def _set_deadlines(case: Case, start: dt.datetime) -> None:
     limit = deadlines.limit_for(category=case.category, nature=case.nature, urgency=case.urgency)
-    case.accept_due_at = deadlines.due(start, limit.accept_amount, limit.accept_unit)
-    case.resolve_due_at = deadlines.due(start, limit.resolve_amount, limit.resolve_unit)
+    case.accept_due_at, case.resolve_due_at = deadlines.due_both(start, limit)
     case.reminded_at = None
 
 
@@ -259,7 +270,8 @@ def case_report(
         raise InvalidInput(fields=errors)
 
     now = clock.now()
-    with transaction.atomic():
+    # One transaction; its audit entries (reported, dispatched) are chained with one head lock.
+    with transaction.atomic(), audit_batch():
         case = Case(
             channel=channel,
             reporter=reporter,
@@ -321,7 +333,7 @@ def case_report(
             {},
             {"state": case.state, "channel": channel, "category": category.code},
         )
-        _dispatch(case, actor=None, unit=None, note="")
+        _dispatch(case, actor=None, unit=None, note="", fresh=True)
     return case
 
 
@@ -329,9 +341,17 @@ def case_report(
 
 
 def _dispatch(
-    case: Case, *, actor: Any, unit: Unit | None, note: str, transition_name: str = "dispatch"
+    case: Case,
+    *,
+    actor: Any,
+    unit: Unit | None,
+    note: str,
+    transition_name: str = "dispatch",
+    fresh: bool = False,
 ) -> None:
-    """Send the case to `unit` (or the routed unit); leave it for a dispatcher if none is found."""
+    """Send the case to `unit` (or the routed unit); leave it for a dispatcher if none is found.
+
+    `fresh`: the case is being reported in this transaction, so nobody follows it yet."""
     transition = workflow.check(case, transition_name, actor)
     reason = "manual"
     if unit is None:
@@ -384,6 +404,7 @@ def _dispatch(
         unit=unit,
         public_note=_("Sent to %(unit)s.") % {"unit": unit.name},
         data={"routing": reason},
+        tell_followers=not fresh,
     )
     _audit(
         actor,
@@ -1087,6 +1108,10 @@ def case_follow(*, actor: User, case: Case) -> CaseFollower:
     from gongzhi.cases.selectors import case_get
 
     case_get(viewer=actor, case_id=case.pk)  # NotFound if the actor may not see it
+    return _follow(actor, case)
+
+
+def _follow(actor: User, case: Case) -> CaseFollower:
     with transaction.atomic():
         follower, created = CaseFollower.objects.get_or_create(
             case=case, user=actor, defaults={"since": clock.now()}
@@ -1160,4 +1185,38 @@ def case_merge(*, actor: User, case: Case, into: Case, note: str = "") -> Case:
             data={"duplicate": case.pk},
         )
         _audit(actor, "merged", case, {"state": from_state}, {"state": case.state, "into": into.pk})
+    return case
+
+
+# ---------------------------------------------------------------- following a neighbour's case
+
+
+def case_follow_by_number(*, actor: User, number: str) -> Case:
+    """Follow a case by its number: one the actor may see, or a published case of a community
+    the actor lives or works in (the report form's "follow this one instead", the public page).
+    Anything else is NotFound, so a number reveals nothing."""
+    from gongzhi.cases.selectors import visible_q
+    from gongzhi.core.errors import NotFound
+    from gongzhi.places.choices import PlaceLevel
+
+    case = Case.objects.select_related("place").filter(number=number.strip()).first()
+    if case is None or not getattr(actor, "is_authenticated", False):
+        raise NotFound()
+    if not Case.objects.filter(visible_q(actor), pk=case.pk).exists():
+        community = (
+            Place.objects.filter(
+                path__in=[*case.place.ancestor_paths(), case.place.path],
+                level=PlaceLevel.COMMUNITY,
+            )
+            .values_list("path", flat=True)
+            .first()
+        )
+        neighbour = community is not None and any(
+            g.place_path.startswith(community) for g in permissions.grants_of(actor)
+        )
+        from gongzhi.cases.public import is_published
+
+        if not neighbour or not is_published(case):
+            raise NotFound()
+    _follow(actor, case)
     return case

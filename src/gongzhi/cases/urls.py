@@ -7,12 +7,15 @@ app_name = "cases"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("report/", views.report, name="report"),
+    path("report/hints/", views.report_hints, name="report_hints"),
+    path("follow/", views.follow, name="follow"),
     path("register/", views.register, name="register"),
     path("register/people/", views.register_lookup, name="register_lookup"),
     path("workbench/", views.workbench, name="workbench"),
     path("dispatch/", views.dispatch, name="dispatch"),
     path("supervision/", views.supervision, name="supervision"),
     path("<int:case_id>/", views.detail, name="detail"),
+    path("<int:case_id>/merge/candidates/", views.merge_candidates, name="merge_candidates"),
     path(
         "<int:case_id>/extensions/<int:extension_id>/decide/",
         views.extension_decide,

@@ -26,6 +26,7 @@ from gongzhi.accounts.models import Unit, User
 from gongzhi.accounts.selectors import person_contact, person_get
 from gongzhi.cases import forms as case_forms
 from gongzhi.cases import presenters, selectors, services, workflow
+from gongzhi.cases.choices import CaseState
 from gongzhi.cases.forms import Catalogue
 from gongzhi.cases.models import Case, ExtensionRequest, SupervisionNote
 from gongzhi.core import clock, permissions
@@ -34,6 +35,8 @@ from gongzhi.places.models import Place
 from gongzhi.web.place_labels import place_labels
 
 PAGE_SIZE = 30
+# Cases of the dispatcher's console shown with the router's suggestion (CPU only, no query).
+DISPATCH_HINTS = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -145,6 +148,37 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def report_hints(request: HttpRequest) -> HttpResponse:
+    """htmx, while reporting: open cases like this one (to follow instead of filing a
+    duplicate) and, out of band, the category the router suggests (a pre-selection the
+    resident confirms or changes; never replacing their choice)."""
+    user = _user(request)
+    places, home = presenters.reporting_places(user)
+    wanted = request.GET.get("place", "")
+    place = next((p for p in places if str(p.pk) == wanted), home)
+    title = request.GET.get("title", "")[:80]
+    description = request.GET.get("description", "")[:4000]
+    catalogue = Catalogue.build(selectors.categories_for_reporting())
+    chosen_id = request.GET.get("category", "")
+    chosen = catalogue.by_id.get(int(chosen_id)) if chosen_id.isdigit() else None
+    similar: list[Any] = []
+    suggestion = None
+    if place is not None and (title or description):
+        similar = presenters.similar_for_resident(
+            category=chosen, place=place, text=f"{title}\n{description}"
+        )
+        suggestion = presenters.category_suggestion(
+            catalogue=catalogue, title=title, description=description, place=place
+        )
+    return render(
+        request,
+        "cases/_report_hints.html",
+        {"similar": similar, "suggestion": suggestion, "chosen": chosen is not None},
+    )
+
+
+@login_required
+@require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     after = request.GET.get("after", "")
     page = selectors.cases_of_reporter(
@@ -172,7 +206,11 @@ STEP_BUTTONS = {
     "remind": gettext_lazy("Remind the unit"),
     "supervise": gettext_lazy("Supervise"),
     "comment": gettext_lazy("Add a note"),
+    "rate": gettext_lazy("Rate the handling"),
+    "merge": gettext_lazy("Merge into another case"),
 }
+# Steps that stand for several transitions (the service picks one), or for one of another name.
+STEP_TRANSITIONS = {"rate": {"close", "reopen"}}
 # Steps taken with one click; the others open a form first.
 QUICK_STEPS = frozenset({"accept", "start"})
 # Steps with a form of their own on the case page, in the order they are offered.
@@ -188,7 +226,13 @@ STEPS = [
     "remind",
     "supervise",
     "comment",
+    "rate",
+    "merge",
 ]
+
+
+def _offered(name: str, allowed: set[str]) -> bool:
+    return bool(STEP_TRANSITIONS.get(name, {name}) & allowed)
 
 
 def _step_form(
@@ -205,6 +249,10 @@ def _step_form(
         return case_forms.ReturnForm(data, **kwargs)
     if name == "resolve":
         return case_forms.ResolveForm(data, files, **kwargs)
+    if name == "rate":
+        return case_forms.RateForm(data, **kwargs)
+    if name == "merge":
+        return case_forms.MergeForm(data, **kwargs)
     if name == "request_extension":
         form = case_forms.ExtensionForm(data, **kwargs)
         form.fields["new_due_on"].widget.attrs["min"] = clock.today().isoformat()
@@ -229,7 +277,8 @@ def _perform(
     case: Case,
     files: list[Any],
     units: list[Unit],
-) -> None:
+) -> str | None:
+    """Take the step; a message of its own, or None for "Done: <step>"."""
     data = form.cleaned_data
     note = data.get("note", "")
     if name == "accept":
@@ -263,6 +312,29 @@ def _perform(
         services.case_supervise(actor=actor, case=case, note=note)
     elif name == "comment":
         services.case_comment(actor=actor, case=case, note=note)
+    elif name == "rate":
+        rated = services.case_follow_up(
+            actor=actor,
+            case=case,
+            solved=data["solved"],
+            rating=data["rating"],
+            reason=data["reason"],
+            comment=data["comment"],
+            by_phone=case.reporter_id != actor.pk,
+        )
+        if rated.state == CaseState.CLOSED:
+            return _("Thank you: the rating is recorded and the case is closed.")
+        return _("The case is reopened: %(unit)s handles it again, with a new deadline.") % {
+            "unit": rated.unit.name if rated.unit else ""
+        }
+    elif name == "merge":
+        into = presenters.merge_target(actor, case, data["into"])
+        services.case_merge(actor=actor, case=case, into=into, note=note)
+        return _("Case %(number)s was merged into %(into)s.") % {
+            "number": case.number,
+            "into": into.number,
+        }
+    return None
 
 
 def _render_detail(
@@ -273,6 +345,7 @@ def _render_detail(
     notice: str = "",
     error: str = "",
     status: int = 200,
+    merge_query: str = "",
 ) -> HttpResponse:
     viewer = _user(request)
     bound = bound or {}
@@ -283,12 +356,12 @@ def _render_detail(
     steps = [
         (
             name,
-            STEP_BUTTONS[name],
+            _button(name, case, viewer),
             bound.get(name) or _step_form(name, units=units),
             name in QUICK_STEPS and name not in bound,
         )
         for name in STEPS
-        if name in allowed
+        if _offered(name, allowed)
     ]
     extensions: list[ExtensionRequest] = []
     notes: list[SupervisionNote] = []
@@ -315,7 +388,7 @@ def _render_detail(
         "resolution_photos": resolution_photos,
         "category": presenters.category_label(case),
         "steps": steps,
-        "open_step": next(iter(bound), ""),
+        "open_step": next(iter(bound), "merge" if merge_query else ""),
         "can_decide": "decide_extension" in allowed,
         "extensions": [
             (e, bound.get(f"decide-{e.pk}") or case_forms.DecideExtensionForm(prefix=f"x{e.pk}"))
@@ -332,14 +405,99 @@ def _render_detail(
         ],
         "notice": notice,
         "error": error,
+        "following": case.followers.filter(user=viewer).exists(),
+        "merge_query": merge_query,
+        "merge_candidates": (
+            presenters.merge_candidates(viewer, case, merge_query) if "merge" in allowed else []
+        ),
+        "hint": (
+            presenters.routing_hint(case) if staff and allowed & {"dispatch", "reroute"} else None
+        ),
+        "follow_up": case.follow_ups.order_by("-at", "-id").first() if case.rating else None,
     }
     return render(request, "cases/detail.html", context, status=status)
+
+
+def _button(name: str, case: Case, viewer: User) -> str:
+    if name == "rate" and case.reporter_id != viewer.pk:
+        return _("Record the resident's rating (follow-up call)")
+    return str(STEP_BUTTONS[name])
 
 
 @login_required
 @require_GET
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _render_detail(request, _visible(request, case_id))
+    return _render_detail(
+        request, _visible(request, case_id), merge_query=request.GET.get("merge_q", "")[:40]
+    )
+
+
+@login_required
+@require_GET
+def merge_candidates(request: HttpRequest, case_id: int) -> HttpResponse:
+    """htmx: the cases this one may be merged into, matching the search."""
+    viewer = _user(request)
+    case = _visible(request, case_id)
+    if "merge" not in {t.name for t in workflow.allowed(case, viewer)}:
+        raise Http404
+    found = presenters.merge_candidates(viewer, case, request.GET.get("merge_q", "")[:40])
+    return render(
+        request,
+        "cases/_merge_candidates.html",
+        {"case": case, "merge_candidates": found, "rows": presenters.case_rows(found)},
+    )
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    """Follow or unfollow a case by its number (the case page, the public page, the report
+    form's similar cases). htmx gets the new button; everyone else a redirect."""
+    actor = _user(request)
+    number = request.POST.get("number", "")[:40]
+    stop = request.POST.get("action") == "unfollow"
+    try:
+        if stop:
+            followed = Case.objects.filter(number=number, followers__user=actor).first()
+            if followed is None:
+                raise NotFound()
+            case = followed
+            services.case_unfollow(actor=actor, case=case)
+        else:
+            case = services.case_follow_by_number(actor=actor, number=number)
+    except NotFound:
+        if not _htmx(request):
+            raise Http404 from None
+        return render(
+            request,
+            "cases/_follow.html",
+            {
+                "number": number,
+                "following": stop,
+                "notice": _("You can follow the cases of your own community only."),
+            },
+        )
+    message = (
+        _("You no longer follow %(number)s.")
+        if stop
+        else _("You follow %(number)s: you will be told of its progress.")
+    ) % {"number": case.number}
+    if _htmx(request):
+        return render(
+            request,
+            "cases/_follow.html",
+            {"number": case.number, "following": not stop, "notice": message},
+        )
+    messages.success(request, message)
+    target = _safe_next(request)
+    if target is None:
+        visible = Case.objects.filter(selectors.visible_q(actor), pk=case.pk).exists()
+        target = (
+            reverse("cases:detail", kwargs={"case_id": case.pk})
+            if visible
+            else reverse("public:case", kwargs={"number": case.number})
+        )
+    return redirect(target)
 
 
 def _after_step(request: HttpRequest, case_id: int, message: str) -> HttpResponse:
@@ -386,12 +544,14 @@ def step(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
         return _render_detail(request, case, bound={name: form}, status=_status(request, 400))
     files = request.FILES.getlist(f"{name}-photos")
     try:
-        _perform(name, form, actor=actor, case=case, files=files, units=units)
+        message = _perform(name, form, actor=actor, case=case, files=files, units=units)
     except DomainError as exc:
         if isinstance(exc, InvalidInput):
             form.add_domain_errors(exc, {"new_due_at": "new_due_on"})
         return _failed(request, case_id, exc, {name: form})
-    return _after_step(request, case_id, _("Done: %(step)s") % {"step": STEP_LABELS[name]})
+    return _after_step(
+        request, case_id, message or _("Done: %(step)s") % {"step": STEP_LABELS[name]}
+    )
 
 
 @login_required
@@ -612,11 +772,17 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     cases = console["unrouted"] + console["returned"]
     units = presenters.candidate_units(cases) if cases else {}
     rows = {row.case.pk: row for row in presenters.case_rows(cases)}
+    hints = {
+        case.pk: presenters.routing_hint(case, with_rule=False) for case in cases[:DISPATCH_HINTS]
+    }
     sections = [
         (
             key,
             title,
-            [(rows[case.pk], presenters.unit_choices(units[case.pk])) for case in console[key]],
+            [
+                (rows[case.pk], presenters.unit_choices(units[case.pk]), hints.get(case.pk))
+                for case in console[key]
+            ],
         )
         for key, title in [
             ("unrouted", _("Not routed yet")),

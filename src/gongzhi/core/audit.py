@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +95,79 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return out
 
 
+def _fields(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None,
+    place: Place | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """An entry's content, without its time and place in the chain (at, seq, prev_hash, hash)."""
+    context = request_context.current()
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return {
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": str(obj)[:200] if obj is not None else "",
+        "place_id": place.pk if place is not None else None,
+        # Round-trip through JSON so what is hashed is exactly what the database returns.
+        "before": json.loads(_canonical(before)) if before is not None else None,
+        "after": json.loads(_canonical(after)) if after is not None else None,
+        "ip": context.ip,
+        "channel": context.channel,
+    }
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Chain `entries` (content filled in, in order) after the head: one head lock, one insert.
+
+    The head row serialises every writer, so a service that records several entries appends
+    them together rather than taking the lock once per entry. No savepoint: a failure here
+    fails the caller's transaction, as it must. Times are taken under the lock, so they never
+    go backwards along the chain (`audit_purge` cuts it by time).
+    """
+    with transaction.atomic(savepoint=False):
+        head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
+        seq, last_hash = head.seq, head.last_hash
+        at = clock.now()
+        for entry in entries:
+            seq += 1
+            entry.at, entry.seq, entry.prev_hash = at, seq, last_hash
+            entry.hash = last_hash = _row_hash(entry)
+        AuditEntry.objects.bulk_create(entries)
+        head.seq, head.last_hash = seq, last_hash
+        head.save(update_fields=["seq", "last_hash"])
+
+
+_pending: ContextVar[list[AuditEntry] | None] = ContextVar("audit_pending", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[list[AuditEntry]]:
+    """Collect the `audit_record` calls made inside and append them in one go at the end.
+
+    Use it inside the service's transaction around a step that records several entries (a
+    report that is also dispatched): the entries keep their order and content, the chain is
+    the same as if they had been appended one by one, and the head is locked once. Entries
+    recorded inside are unsaved (no time, seq or hash) until the block ends.
+    """
+    if _pending.get() is not None:  # already batching: the outer block appends
+        yield _pending.get() or []
+        return
+    entries: list[AuditEntry] = []
+    token = _pending.set(entries)
+    try:
+        yield entries
+    finally:
+        _pending.reset(token)
+    if entries:
+        _append(entries)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -102,34 +178,14 @@ def audit_record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry. Call it inside the service's transaction, after the change."""
-    context = request_context.current()
-    with transaction.atomic():
-        head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
-        at = clock.now()
-        seq = head.seq + 1
-        actor_id = (
-            actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-        )
-        fields: dict[str, Any] = {
-            "seq": seq,
-            "at": at,
-            "actor_id": actor_id,
-            "action": action,
-            "object_type": obj._meta.label_lower if obj is not None else "",
-            "object_id": str(obj.pk) if obj is not None else "",
-            "object_repr": str(obj)[:200] if obj is not None else "",
-            "place_id": place.pk if place is not None else None,
-            # Round-trip through JSON so what is hashed is exactly what the database returns.
-            "before": json.loads(_canonical(before)) if before is not None else None,
-            "after": json.loads(_canonical(after)) if after is not None else None,
-            "ip": context.ip,
-            "channel": context.channel,
-        }
-        digest = entry_hash(prev_hash=head.last_hash, **fields)
-        entry = AuditEntry.objects.create(prev_hash=head.last_hash, hash=digest, **fields)
-        head.seq = seq
-        head.last_hash = digest
-        head.save(update_fields=["seq", "last_hash"])
+    entry = AuditEntry(
+        **_fields(actor=actor, action=action, obj=obj, place=place, before=before, after=after)
+    )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(entry)
+    else:
+        _append([entry])
     return entry
 
 

@@ -5,6 +5,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
@@ -171,7 +172,7 @@ class NotificationPreference(models.Model):
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("delivery", "Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 

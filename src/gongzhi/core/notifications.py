@@ -12,13 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.core import clock
+from gongzhi.core.audit import audit_record
+from gongzhi.core.errors import InvalidInput
 from gongzhi.core.models import (
     Delivery,
     DeliveryState,
@@ -197,3 +201,101 @@ def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=clock.now())
+
+
+# ---------------------------------------------------------------- the notification centre
+
+# Every kind of notification the platform sends, as its preferences page names them. An app that
+# adds a kind adds it here; a kind missing here is still delivered, it just cannot be muted.
+KINDS: dict[str, Any] = {
+    "case.update": gettext_lazy("Updates on cases I report or follow"),
+    "case.rated": gettext_lazy("A case of my unit was rated"),
+    "case.reopened": gettext_lazy("A case of my unit was reopened"),
+    "case.new": gettext_lazy("A new case for my unit"),
+    "case.unrouted": gettext_lazy("A case needs routing"),
+    "case.returned": gettext_lazy("A case was returned"),
+    "case.returned_repeatedly": gettext_lazy("A case was returned repeatedly"),
+    "case.escalated": gettext_lazy("A case was escalated"),
+    "case.overdue_at_top": gettext_lazy("An overdue case has nowhere higher to go"),
+    "case.extension_requested": gettext_lazy("A unit asks for more time"),
+    "case.extension_decided": gettext_lazy("An extension was decided"),
+    "case.supervised": gettext_lazy("A supervision note"),
+    "case.supervision_answered": gettext_lazy("A supervision note was answered"),
+    "case.reminder": gettext_lazy("Reminders (at most one message an hour)"),
+}
+NOTIFICATION_PAGE_SIZE = 30
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    items: list[Notification]
+    next_after: int | None
+
+
+def notification_list(
+    *, user: Any, unread_only: bool = False, after: int | None = None, size: int = 30
+) -> NotificationPage:
+    """The user's notifications, newest first, keyset-paginated by id (one query)."""
+    qs = Notification.objects.filter(recipient=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    if after is not None:
+        qs = qs.filter(pk__lt=after)
+    items = list(qs.order_by("-id")[: size + 1])
+    more = len(items) > size
+    items = items[:size]
+    return NotificationPage(items, items[-1].pk if more and items else None)
+
+
+def notification_preferences(*, user: Any) -> dict[str, set[str]]:
+    """channel → the kinds the user receives there (one query). In-app is always on."""
+    prefs = {p.channel: p for p in NotificationPreference.objects.filter(user=user)}
+    defaults = _default_channels(user)
+    wanted: dict[str, set[str]] = {}
+    for channel in NotificationChannel.values:
+        pref = prefs.get(channel)
+        if pref is None:
+            wanted[channel] = set(KINDS) if channel in defaults else set()
+        elif pref.enabled:
+            wanted[channel] = set(KINDS) - set(pref.muted_kinds)
+        else:
+            wanted[channel] = set()
+    return wanted
+
+
+def notification_preferences_set(*, actor: Any, wanted: dict[str, set[str]]) -> None:
+    """Save which kinds `actor` receives on each outbound channel (unknown keys: InvalidInput).
+
+    A channel with no kind chosen is switched off; otherwise the unchosen kinds are muted there,
+    so a kind added later reaches the user until they mute it.
+    """
+    errors: dict[str, list[str]] = {}
+    unknown_channels = set(wanted) - set(NotificationChannel.values)
+    if unknown_channels:
+        errors["channel"] = [
+            _("Unknown channel: %(c)s") % {"c": ", ".join(sorted(unknown_channels))}
+        ]
+    unknown_kinds = {k for kinds in wanted.values() for k in kinds} - set(KINDS)
+    if unknown_kinds:
+        errors["kind"] = [_("Unknown kind: %(k)s") % {"k": ", ".join(sorted(unknown_kinds))}]
+    if errors:
+        raise InvalidInput(fields=errors)
+    before = notification_preferences(user=actor)
+    with transaction.atomic():
+        for channel in NotificationChannel.values:
+            kinds = wanted.get(channel, set())
+            NotificationPreference.objects.update_or_create(
+                user=actor,
+                channel=channel,
+                defaults={
+                    "enabled": bool(kinds),
+                    "muted_kinds": sorted(set(KINDS) - kinds) if kinds else [],
+                },
+            )
+        audit_record(
+            actor=actor,
+            action="notification.preferences_set",
+            obj=actor,
+            before={c: sorted(k) for c, k in before.items()},
+            after={c: sorted(wanted.get(c, set())) for c in NotificationChannel.values},
+        )

@@ -44,6 +44,13 @@ POLICY: dict[str, frozenset[str]] = {
     "case.follow_up": frozenset({Role.AGENT, Role.ADMIN}),
     # The reporter's identity and contact, when the reporter allowed it or the viewer is staff.
     "case.view_contact": frozenset({Role.AGENT, Role.COMMUNITY_WORKER, Role.ADMIN}),
+    # Aggregates of a place: participation rate and analyses (no personal data).
+    "analytics.view": STAFF_ROLES,
+    # Consultation: see and answer the questions of a place (staff and the self-governance
+    # roles who take turns on duty); close, turn into a case, publish to the FAQ.
+    "consultation.view": STAFF_ROLES | SELF_GOVERNANCE_ROLES,
+    "consultation.answer": STAFF_ROLES | SELF_GOVERNANCE_ROLES,
+    "consultation.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
     # Duty rosters: see a place's rosters and shifts (with names), and manage them.
     "duty.view": STAFF_ROLES | SELF_GOVERNANCE_ROLES,
     "duty.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),

@@ -30,6 +30,9 @@ PERIODIC: list[Periodic] = [
     Periodic("notifications.send", dt.timedelta(minutes=1), "gongzhi.core.tasks.send_deliveries"),
     Periodic("cases.train_router", dt.timedelta(days=1), "gongzhi.cases.tasks.train_router"),
     Periodic(
+        "consultation.escalate", dt.timedelta(minutes=5), "gongzhi.consultation.tasks.escalate"
+    ),
+    Periodic(
         "duty.shift_reminders", dt.timedelta(minutes=15), "gongzhi.duty.tasks.shift_reminders"
     ),
 ]

@@ -60,10 +60,11 @@ def is_workday(day: dt.date) -> bool:
     return WorkCalendar(day, day).is_workday(day)
 
 
-def add_workdays(day: dt.date, days: int) -> dt.date:
+def add_workdays(day: dt.date, days: int, calendar: WorkCalendar | None = None) -> dt.date:
     """The Nth working day after `day` (N ≥ 1); 0 gives `day` itself if it is a working day,
-    else the next working day."""
-    calendar = _calendar_for(day, max(days, 1))
+    else the next working day. `calendar`: one already loaded from `day` on, to share."""
+    if calendar is None or calendar.start > day:
+        calendar = _calendar_for(day, max(days, 1))
     current = day
     if days <= 0:
         while not calendar.is_workday(current):
@@ -81,9 +82,19 @@ def add_workdays(day: dt.date, days: int) -> dt.date:
 
 def workday_deadline(start: dt.datetime, days: int) -> dt.datetime:
     """The end (23:59:59.999999 in Shanghai) of the Nth working day after `start`'s date."""
+    return workday_deadlines(start, [days])[0]
+
+
+def workday_deadlines(start: dt.datetime, days: list[int]) -> list[dt.datetime]:
+    """`workday_deadline` for several numbers of days, from one calendar (one query)."""
+    if not days:
+        return []
     local_day = start.astimezone(SHANGHAI).date()
-    due = add_workdays(local_day, days)
-    return dt.datetime.combine(due, dt.time.max, tzinfo=SHANGHAI)
+    calendar = _calendar_for(local_day, max(*days, 1))
+    return [
+        dt.datetime.combine(add_workdays(local_day, n, calendar), dt.time.max, tzinfo=SHANGHAI)
+        for n in days
+    ]
 
 
 def workdays_between(start: dt.date, end: dt.date) -> int:

@@ -207,6 +207,10 @@ def _residents(rng: random.Random, buildings: list[Place], count: int) -> list[t
             check_permission=False,
         )
         people.append((user, building))
+    # Registered before the history begins, so they count in both years' participation rates.
+    RoleGrant.objects.filter(user__in=[u for u, _b in people]).update(
+        granted_at=clock.now() - dt.timedelta(days=800)
+    )
     return people
 
 
@@ -227,10 +231,22 @@ def demo_history_exists() -> bool:
     return Case.objects.filter(reporter__username__startswith="resident").exists()
 
 
+# Residents registered on the platform, and the shares of them who reported in each year: the
+# demo community's participation rises by half year on year, as the seed's did (+50 %).
+RESIDENTS = 400
+ACTIVE_THIS_YEAR, ACTIVE_LAST_YEAR = 0.6, 0.4
+
+
+def history_size(count: int) -> int:
+    """Cases made for `count` in the last twelve months: a third as many the year before."""
+    return count + count // 3
+
+
 def demo_history_load(
     *, count: int = 2000, seed: int = 2026, progress: Callable[[int], None] | None = None
 ) -> int:
-    """Load `count` cases over the past year, unless demo history exists already."""
+    """Load `count` cases over the past year, and a third as many over the year before it,
+    unless demo history exists already."""
     if demo_history_exists():
         return 0
     rng = random.Random(seed)
@@ -243,34 +259,42 @@ def demo_history_load(
     weights = [WEIGHTS[c] for c in codes]
     made = 0
     with request_context.using(request_context.RequestContext(channel="web")):
-        people = _residents(rng, buildings, 160)
-        for _ in range(count):
-            reporter, building = people[rng.randrange(len(people))]
-            code = rng.choices(codes, weights)[0]
-            nature, texts = TEMPLATES[code]
-            title, description = rng.choice(texts)
-            courtyard = next((c for c in courtyards if building.path.startswith(c.path)), building)
-            fill = {"b": building.name, "n": rng.randint(1, 6), "y": courtyard.name}
-            # Spread over the year, more recent cases a little more often.
-            age_days = 365 * (1 - rng.random() ** 0.8)
-            start = now - dt.timedelta(days=age_days, minutes=rng.randint(0, 600))
-            with transaction.atomic():
-                _one_case(
-                    rng,
-                    start,
-                    now,
-                    reporter,
-                    building,
-                    categories[code],
-                    nature,
-                    title.format(**fill),
-                    description.format(**fill),
-                    agent,
-                    supervisor,
+        people = _residents(rng, buildings, RESIDENTS)
+        rng.shuffle(people)
+        years = (
+            (count // 3, 365, people[: int(len(people) * ACTIVE_LAST_YEAR)]),
+            (count, 0, people[: int(len(people) * ACTIVE_THIS_YEAR)]),
+        )
+        for cases, offset_days, active in years:
+            for _ in range(cases):
+                reporter, building = active[rng.randrange(len(active))]
+                code = rng.choices(codes, weights)[0]
+                nature, texts = TEMPLATES[code]
+                title, description = rng.choice(texts)
+                courtyard = next(
+                    (c for c in courtyards if building.path.startswith(c.path)), building
                 )
-            made += 1
-            if progress:
-                progress(1)
+                fill = {"b": building.name, "n": rng.randint(1, 6), "y": courtyard.name}
+                # Spread over the year, more recent cases a little more often.
+                age_days = offset_days + 365 * (1 - rng.random() ** 0.8)
+                start = now - dt.timedelta(days=age_days, minutes=rng.randint(0, 600))
+                with transaction.atomic():
+                    _one_case(
+                        rng,
+                        start,
+                        now,
+                        reporter,
+                        building,
+                        categories[code],
+                        nature,
+                        title.format(**fill),
+                        description.format(**fill),
+                        agent,
+                        supervisor,
+                    )
+                made += 1
+                if progress:
+                    progress(1)
     return made
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
@@ -52,16 +53,18 @@ def _clean_point(
     if latitude is None and longitude is None:
         return None, None
     if latitude is None or longitude is None:
-        raise InvalidInput(fields={"latitude": ["Give both latitude and longitude, or neither."]})
+        raise InvalidInput(
+            fields={"latitude": [_("Give both latitude and longitude, or neither.")]}
+        )
     try:
         lat, lng = Decimal(str(latitude)), Decimal(str(longitude))
     except InvalidOperation as exc:
-        raise InvalidInput(fields={"latitude": ["Coordinates must be numbers."]}) from exc
+        raise InvalidInput(fields={"latitude": [_("Coordinates must be numbers.")]}) from exc
     errors: dict[str, list[str]] = {}
     if not (lat.is_finite() and -90 <= lat <= 90):
-        errors["latitude"] = ["Latitude must be between -90 and 90."]
+        errors["latitude"] = [_("Latitude must be between -90 and 90.")]
     if not (lng.is_finite() and -180 <= lng <= 180):
-        errors["longitude"] = ["Longitude must be between -180 and 180."]
+        errors["longitude"] = [_("Longitude must be between -180 and 180.")]
     if errors:
         raise InvalidInput(fields=errors)
     quantum = Decimal("0.000001")
@@ -72,14 +75,18 @@ def _check_code(code: str, code_system: str, exclude_pk: int | None = None) -> N
     if not code:
         return
     if code_system not in CodeSystem.values:
-        raise InvalidInput(fields={"code_system": ["A code needs its code system."]})
+        raise InvalidInput(fields={"code_system": [_("A code needs its code system.")]})
     if code_system in (CodeSystem.NBS, CodeSystem.MCA) and not (code.isascii() and code.isdigit()):
-        raise InvalidInput(fields={"code": ["A division code has digits only."]})
+        raise InvalidInput(fields={"code": [_("A division code has digits only.")]})
     same = Place.objects.filter(code_system=code_system, code=code)
     if exclude_pk is not None:
         same = same.exclude(pk=exclude_pk)
     if same.exists():
-        raise InvalidInput(fields={"code": [f"Code {code} is already used in this code system."]})
+        raise InvalidInput(
+            fields={
+                "code": [_("Code %(code)s is already used in this code system.") % {"code": code}]
+            }
+        )
 
 
 def place_create(
@@ -110,13 +117,13 @@ def place_create(
             permissions.require(actor, "place.manage", parent)
     name, code = name.strip(), code.strip()
     if not name:
-        raise InvalidInput(fields={"name": ["This field is required."]})
+        raise InvalidInput(fields={"name": [_("This field is required.")]})
     if level not in PlaceLevel.values:
-        raise InvalidInput(fields={"level": [f"Unknown level {level!r}."]})
+        raise InvalidInput(fields={"level": [_("Unknown level %(level)r.") % {"level": level}]})
     latitude, longitude = _clean_point(latitude, longitude)
     _check_code(code, code_system)
     if _name_taken(parent=parent, name=name):
-        raise InvalidInput(fields={"name": [f"{name} already exists here."]})
+        raise InvalidInput(fields={"name": [_("%(name)s already exists here.") % {"name": name}]})
     fields = dict(
         parent=parent,
         name=name,
@@ -145,7 +152,11 @@ def place_create(
             )
     except IntegrityError as exc:  # a concurrent request took the name or the code
         raise InvalidInput(
-            fields={"name": [f"{name} or its code was taken in the meantime; try again."]}
+            fields={
+                "name": [
+                    _("%(name)s or its code was taken in the meantime; try again.") % {"name": name}
+                ]
+            }
         ) from exc
     return place
 
@@ -156,13 +167,18 @@ def place_update(*, actor: Any, place: Place, **changes: Any) -> Place:
     permissions.require(actor, "place.manage", place)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
-        raise InvalidInput(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(
+            _("These fields cannot be changed here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     if "name" in changes:
         changes["name"] = str(changes["name"]).strip()
         if not changes["name"]:
-            raise InvalidInput(fields={"name": ["This field is required."]})
+            raise InvalidInput(fields={"name": [_("This field is required.")]})
         if _name_taken(parent=place.parent, name=changes["name"], exclude_pk=place.pk):
-            raise InvalidInput(fields={"name": [f"{changes['name']} already exists here."]})
+            raise InvalidInput(
+                fields={"name": [_("%(name)s already exists here.") % {"name": changes["name"]}]}
+            )
     if "latitude" in changes or "longitude" in changes:
         changes["latitude"], changes["longitude"] = _clean_point(
             changes.get("latitude", place.latitude), changes.get("longitude", place.longitude)
@@ -185,7 +201,7 @@ def place_update(*, actor: Any, place: Place, **changes: Any) -> Place:
                 after=snapshot(place, changed),
             )
     except IntegrityError as exc:
-        raise InvalidInput(fields={"name": ["The name was taken in the meantime."]}) from exc
+        raise InvalidInput(fields={"name": [_("The name was taken in the meantime.")]}) from exc
     return place
 
 
@@ -193,17 +209,18 @@ def _geometry(geometry: Any) -> BaseGeometry:
     """A valid Polygon or MultiPolygon in WGS-84 longitude/latitude, or InvalidInput."""
     if not isinstance(geometry, dict):
         raise InvalidInput(
-            fields={"boundary": ["A boundary is a GeoJSON geometry object (a JSON object)."]}
+            fields={"boundary": [_("A boundary is a GeoJSON geometry object (a JSON object).")]}
         )
     if geometry.get("type") == "Feature":
         geometry = geometry.get("geometry")
         if not isinstance(geometry, dict):
-            raise InvalidInput(fields={"boundary": ["This GeoJSON Feature has no geometry."]})
+            raise InvalidInput(fields={"boundary": [_("This GeoJSON Feature has no geometry.")]})
     if geometry.get("type") not in {"Polygon", "MultiPolygon"}:
         raise InvalidInput(
             fields={
                 "boundary": [
-                    f"A boundary must be a Polygon or MultiPolygon, not {geometry.get('type')!r}."
+                    _("A boundary must be a Polygon or MultiPolygon, not %(type)r.")
+                    % {"type": geometry.get("type")}
                 ]
             }
         )
@@ -211,13 +228,18 @@ def _geometry(geometry: Any) -> BaseGeometry:
         geom = shape(geometry)
     except Exception as exc:  # shapely raises several types for malformed coordinates
         raise InvalidInput(
-            fields={"boundary": [f"Not a valid GeoJSON {geometry['type']}: {exc}"]}
+            fields={
+                "boundary": [
+                    _("Not a valid GeoJSON %(type)s: %(error)s")
+                    % {"type": geometry["type"], "error": exc}
+                ]
+            }
         ) from exc
     if geom.is_empty:
-        raise InvalidInput(fields={"boundary": ["The boundary has no area."]})
+        raise InvalidInput(fields={"boundary": [_("The boundary has no area.")]})
     min_lng, min_lat, max_lng, max_lat = geom.bounds
     if not all(math.isfinite(v) for v in geom.bounds):
-        raise InvalidInput(fields={"boundary": ["The coordinates must be finite numbers."]})
+        raise InvalidInput(fields={"boundary": [_("The coordinates must be finite numbers.")]})
     if not (-180 <= min_lng <= max_lng <= 180 and -90 <= min_lat <= max_lat <= 90):
         raise InvalidInput(
             fields={
@@ -227,9 +249,13 @@ def _geometry(geometry: Any) -> BaseGeometry:
             }
         )
     if not geom.is_valid:
-        raise InvalidInput(fields={"boundary": [f"Invalid polygon: {explain_validity(geom)}"]})
+        raise InvalidInput(
+            fields={
+                "boundary": [_("Invalid polygon: %(reason)s") % {"reason": explain_validity(geom)}]
+            }
+        )
     if geom.area == 0:
-        raise InvalidInput(fields={"boundary": ["The boundary has no area."]})
+        raise InvalidInput(fields={"boundary": [_("The boundary has no area.")]})
     return geom
 
 

@@ -13,4 +13,16 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<int:user_id>/", views.person_detail, name="person_detail"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path(
+        "notifications/preferences/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "notifications/<int:notification_id>/",
+        views.notification_open,
+        name="notification_open",
+    ),
 ]

@@ -80,26 +80,29 @@ def no_horizontal_scroll(page: Any) -> None:
 
 
 def test_a_resident_reports_in_three_steps_on_a_phone(visit, page, made_here):
+    # A neighbour already reported something like it: it is offered to follow instead.
+    theirs = services.case_report(
+        actor=User.objects.get(username="lina"),
+        channel="web",
+        category=Category.objects.get(code="property.elevator"),
+        nature="help",
+        title="2单元电梯按钮没反应",
+        description="1栋2单元电梯按钮失灵，按了没有反应。",
+        place=Place.objects.get(parent__name="中加水岸小区", name="1栋"),
+    )
     page.set_viewport_size(PHONE)
     log_in(visit, "zhangwei")
     nav = page.get_by_role("navigation", name=label("Main"))
     page = visit.follow(nav.get_by_role("link", name=label("Report a problem")))
     no_horizontal_scroll(page)
 
-    # 1. The category: one step at a time, with the progress said in words.
+    # 1. Describe it (one step at a time, with the progress said in words), attach a photo.
     progress = page.locator(".step-progress")
     assert progress.inner_text() == label("Step {step} of {steps}").format(step=1, steps=3)
-    describe = page.get_by_role("heading", name=label("2. Describe it"))
-    assert not describe.is_visible()
-    page.get_by_role("radio", name="电梯故障").check()
-    page.get_by_role("button", name=label("Next")).click()
-
-    # 2. Describe it, answer the category's questions, attach a photo.
-    assert describe.is_visible()
+    about = page.get_by_role("heading", name=label("2. What is it about?"))
+    assert not about.is_visible()
     page.get_by_label(label("Title")).fill("电梯按钮失灵")
     page.get_by_label(label("Description")).fill("1栋2单元电梯按钮失灵，按了没有反应。")
-    page.get_by_label("问题持续多久").select_option(label="一周内")
-    assert not page.get_by_label("是否正在发生").is_visible()  # another category's question
     page.get_by_label(label("Photos (optional, up to 9)")).set_input_files(
         files=[{"name": "lift.png", "mimeType": "image/png", "buffer": png()}]
     )
@@ -107,10 +110,27 @@ def test_a_resident_reports_in_three_steps_on_a_phone(visit, page, made_here):
     no_horizontal_scroll(page)
     page.get_by_role("button", name=label("Next")).click()
 
-    # 3. The place, suggested from the resident's verified building.
+    # 2. The category (a suggestion never replaces the resident's choice), its questions.
+    assert about.is_visible()
+    page.get_by_role("radio", name="电梯故障").check()
+    page.get_by_label("问题持续多久").select_option(label="一周内")
+    assert not page.get_by_label("是否正在发生").is_visible()  # another category's question
+    page.get_by_role("button", name=label("Next")).click()
+
+    # 3. The place, suggested from the resident's verified building; similar open cases.
     place = page.get_by_label(label("Place"), exact=True)
     assert place.is_visible()
     assert place.locator("option:checked").inner_text() == "中加水岸小区 1栋"
+    similar = page.get_by_role("region", name=label("Already reported nearby?"))
+    similar.wait_for()
+    assert "2单元电梯按钮没反应" in similar.inner_text()
+    assert_accessible(page)
+    no_horizontal_scroll(page)
+    similar.get_by_role(
+        "button", name=label("Follow %(number)s instead") % {"number": theirs.number}
+    ).click()
+    page.get_by_role("status").filter(has_text=theirs.number).wait_for()
+    assert theirs.followers.filter(user__username="zhangwei").exists()
     page.get_by_label(label("The handling unit may see my name and phone number")).check()
     assert_accessible(page)
     page = visit.follow(page.get_by_role("button", name=label("Send the report")))
@@ -185,6 +205,23 @@ def test_the_property_company_accepts_and_resolves_and_the_resident_reads_it(
     page = visit.follow(nav.get_by_role("link", name=label("My cases")))
     assert page.get_by_role("link", name="电梯门关不上").is_visible()
 
+    # The resident rates it after reading the resolution: the case closes with the rating.
+    page = visit(f"/cases/{with_lift.pk}/")
+    page.locator("summary", has_text=label("Rate the handling")).click()
+    page.get_by_role("radio", name=label("Solved"), exact=True).check()
+    page.get_by_role("radio", name=label("Satisfied"), exact=True).check()
+    page.get_by_label(label("Comment (optional)")).fill("修得很快，谢谢！")
+    assert_accessible(page)
+    page.locator("form").filter(has=page.get_by_label(label("Comment (optional)"))).get_by_role(
+        "button", name=label("Rate the handling")
+    ).click()
+    state = page.locator("hgroup .tag").first
+    state.filter(has_text=str(label(CaseState.CLOSED.label))).wait_for()
+    assert "修得很快，谢谢！" in page.locator("dl.facts").first.inner_text()
+    assert_accessible(page)
+    with_lift.refresh_from_db()
+    assert with_lift.state == CaseState.CLOSED and with_lift.rating == "satisfied"
+
 
 @pytest.fixture
 def cases_everywhere(made_here: None) -> None:
@@ -224,6 +261,8 @@ def cases_everywhere(made_here: None) -> None:
         ("liuyang", "/cases/dispatch/"),
         ("zhoumin", "/cases/supervision/"),
         ("yangfan", "/cases/register/?phone=1001"),
+        ("wuyong", "/notifications/"),
+        ("zhangwei", "/notifications/preferences/"),
     ],
 )
 def test_case_pages_fit_a_360_px_screen(visit, page, cases_everywhere, login, path):

@@ -16,6 +16,18 @@ def test_a_follower_gets_the_public_updates(report, worker, property_handler):
     assert Notification.objects.filter(recipient=worker, kind="case.update").count() == 1
 
 
+def test_a_followers_update_is_the_public_one(report, worker, property_handler, resident):
+    """A follower may be a neighbour who sees only the transparency page: the message masks
+    names and numbers and links there."""
+    case = report(title=f"{resident.name}家门口电梯坏了 13812345678")
+    services.case_follow(actor=worker, case=case)
+    services.case_accept(actor=property_handler, case=case)
+    (message,) = Notification.objects.filter(recipient=worker, kind="case.update")
+    assert resident.name not in message.title and "13812345678" not in message.title
+    assert "138****5678" in message.title
+    assert message.url == f"/public/cases/{case.number}/"
+
+
 def test_one_cannot_follow_a_case_one_may_not_see(report, other_resident):
     with pytest.raises(NotFound):
         services.case_follow(actor=other_resident, case=report())

@@ -168,3 +168,23 @@ def test_a_subcategory_inherits_its_parents_questions(report):
     assert case.answers == {"since": "today"}
     with pytest.raises(InvalidInput):
         report(category=category("property.elevator"), answers={"since": "never"})
+
+
+def test_a_report_takes_a_small_fixed_number_of_queries(
+    report, property_handler, django_assert_max_num_queries
+):
+    """Routing, deadlines, timeline, audit and the unit's notification, in a bounded number of
+    queries (a regression guard for the intake benchmark; it was 29): the case insert with its
+    savepoint, two events, one calendar, one audit append for both entries taken at the end
+    (the head lock is held only until the commit), no follower lookup for a case nobody can
+    follow yet. 20 includes the test transaction's own savepoint and release."""
+    report()
+    with django_assert_max_num_queries(20):
+        case = report()
+    assert case.state == CaseState.DISPATCHED
+    assert list(
+        AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk))
+        .order_by("seq")
+        .values_list("action")
+    ) == [("case.reported",), ("case.dispatch",)]
+    assert Notification.objects.filter(recipient=property_handler, kind="case.new").count() == 2

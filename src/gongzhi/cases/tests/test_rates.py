@@ -8,7 +8,7 @@ from gongzhi.cases import rates, services
 from gongzhi.cases.models import Case
 from gongzhi.core import clock
 
-from .conftest import MONDAY_MORNING
+from .conftest import MONDAY_MORNING, category
 
 
 @pytest.fixture
@@ -56,8 +56,10 @@ def test_the_definitions_are_configuration(history, settings):
     assert (row.closed, row.solved, row.resolution_rate) == (4, 3, 0.75)
 
 
-def test_rates_per_unit_are_one_query(history, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_rates_per_unit_are_one_aggregate_and_one_query_for_names(
+    history, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
         rows = rates.three_rates(Case.objects.all(), by="unit")
     assert [r.label for r in rows] == ["中加水岸物业服务中心"]
 
@@ -75,3 +77,32 @@ def test_period_bounds_in_shanghai():
     assert start.utcoffset() == dt.timedelta(hours=8)
     start, end = rates.period_bounds("month", dt.date(2026, 12, 31))
     assert (start.date(), end.date()) == (dt.date(2026, 12, 1), dt.date(2027, 1, 1))
+
+
+@pytest.mark.parametrize("by", ["unit", "category", "place"])
+def test_each_group_has_the_rates_of_its_own_cases_and_its_name(history, report, courtyard, by):
+    """A grouped row equals the rates computed over that group's cases alone, its label is the
+    unit's, category's or place's name, and rows come by name."""
+    from django.db.models import Q
+
+    from gongzhi.accounts.models import Unit
+    from gongzhi.cases.models import Category
+    from gongzhi.places.models import Place
+
+    report(category=category("neighbours"), place=courtyard)
+    report(category=category("household"))
+    cases = Case.objects.all()
+    now = MONDAY_MORNING + dt.timedelta(days=30)
+    rows = rates.three_rates(cases, by=by, now=now)
+    assert len(rows) >= 2
+    assert sum(r.cases for r in rows) == rates.three_rates(cases, now=now)[0].cases
+    assert [r.label for r in rows] == sorted(r.label for r in rows)
+    model, only = {
+        "unit": (Unit, lambda k: Q(first_receiver_id=k) | Q(first_receiver=None, unit_id=k)),
+        "category": (Category, lambda k: Q(category_id=k)),
+        "place": (Place, lambda k: Q(place_id=k)),
+    }[by]
+    for row in rows[:6]:
+        assert row.label == model.objects.get(pk=row.key).name
+        (alone,) = rates.three_rates(cases.filter(only(row.key)), now=now)
+        assert row == rates.Rates(**{**alone.__dict__, "key": row.key, "label": row.label})

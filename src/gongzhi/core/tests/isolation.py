@@ -20,6 +20,8 @@ from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import ApiKey, RoleGrant, User
 from gongzhi.accounts.services import role_grant, role_revoke, user_create
 from gongzhi.cases.models import Case, RoutingRule
+from gongzhi.consultation.models import FaqEntry, Question
+from gongzhi.consultation.tests import factories as consultation
 from gongzhi.core.audit import audit_record
 from gongzhi.duty.models import Roster, ServiceRecord, Volunteer
 from gongzhi.places.choices import PlaceLevel
@@ -197,6 +199,16 @@ PRIVATE_TYPES: list[PrivateType] = [
         changes=_case_changes(),
     ),
     PrivateType(
+        name="question",
+        role=Role.COMMUNITY_WORKER,
+        make=consultation.make_question,
+        ui_list="consultation:staff",
+        ui_detail=consultation.question_detail,
+        api_list="api:question-list",
+        api_detail=consultation.question_api_detail,
+        changes=consultation.question_changes(),
+    ),
+    PrivateType(
         name="duty roster",
         role=Role.COMMUNITY_WORKER,
         make=make_roster,
@@ -232,11 +244,11 @@ PRIVATE_TYPES: list[PrivateType] = [
 ]
 
 # Models with a place that are public by design (the division tree, routing configuration).
-PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule}
+PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule, FaqEntry}
 # Models waiting to join PRIVATE_TYPES (none: keep it that way).
 PENDING_MODELS: set[type[Model]] = set()
 # Models covered by a PrivateType entry above.
-COVERED_MODELS: set[type[Model]] = {RoleGrant, Case, Roster, Volunteer, ServiceRecord}
+COVERED_MODELS: set[type[Model]] = {RoleGrant, Case, Question, Roster, Volunteer, ServiceRecord}
 # Models only superusers see (in the admin), in no role's pages or lists: an API key's places
 # limit what the key may do, they do not make it the place's data.
 SUPERUSER_ONLY_MODELS: set[type[Model]] = {ApiKey}

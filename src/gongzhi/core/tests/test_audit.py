@@ -134,3 +134,33 @@ def test_purge_keeps_at_least_180_days_and_the_chain_verifies(demo, worker, sett
     assert not AuditEntry.objects.filter(pk__in=[e.pk for e in old]).exists()
     assert AuditEntry.objects.filter(pk=recent.pk).exists()
     assert AuditEntry.objects.filter(action="audit.purged").exists()
+
+
+def test_a_batch_appends_its_entries_in_order_with_one_head_lock(
+    demo, worker, xinqiao, django_assert_num_queries
+):
+    from gongzhi.core.audit import audit_batch
+
+    head_before = AuditHead.objects.get(id=1).seq
+    # The head is read and locked once, the entries inserted in one statement, the head moved.
+    with django_assert_num_queries(3), transaction.atomic(savepoint=False), audit_batch():
+        first = audit_record(actor=worker, action="test.batch.one", place=xinqiao)
+        second = audit_record(actor=worker, action="test.batch.two", after={"n": 2})
+        assert first.seq is None and first.at is None  # not in the chain until the batch ends
+    stored = list(AuditEntry.objects.filter(seq__gt=head_before).order_by("seq"))
+    assert [e.action for e in stored] == ["test.batch.one", "test.batch.two"]
+    assert [e.seq for e in stored] == [head_before + 1, head_before + 2]
+    assert stored[1].prev_hash == stored[0].hash == first.hash and second.hash == stored[1].hash
+    assert AuditHead.objects.get(id=1).seq == head_before + 2
+    assert audit_verify().ok
+
+
+def test_a_batch_that_fails_appends_nothing(demo, worker):
+    from gongzhi.core.audit import audit_batch
+
+    head_before = AuditHead.objects.get(id=1).seq
+    with pytest.raises(ValueError), audit_batch():
+        audit_record(actor=worker, action="test.batch.lost")
+        raise ValueError("the service failed")
+    assert not AuditEntry.objects.filter(action="test.batch.lost").exists()
+    assert AuditHead.objects.get(id=1).seq == head_before

@@ -85,3 +85,11 @@ def test_the_administrator_is_warned_about_a_year_without_data(db, admin_client)
         assert "2027" in page
         WorkdayOverride.objects.create(date=D(2027, 1, 1), is_workday=False, note="元旦")
         assert check_workday_calendar() == []
+
+
+def test_several_deadlines_come_from_one_calendar(db, django_assert_num_queries):
+    start = dt.datetime(2026, 9, 29, 10, 0, tzinfo=SHANGHAI)  # before National Day
+    with django_assert_num_queries(1):
+        both = workdays.workday_deadlines(start, [1, 13])
+    assert both == [workdays.workday_deadline(start, 1), workdays.workday_deadline(start, 13)]
+    assert both[1].date() == D(2026, 10, 22)  # the holiday week skipped, 10 October worked

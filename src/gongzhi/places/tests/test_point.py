@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from gongzhi.core.errors import InvalidInput, NotPermitted
 from gongzhi.core.models import AuditEntry
@@ -157,7 +158,7 @@ def test_an_invalid_boundary_is_refused_and_nothing_changes(
     place_boundary_set(actor=admin_user, place=courtyard, geometry=COURTYARD)
     entries = AuditEntry.objects.count()
 
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(InvalidInput) as caught, translation.override("en"):
         place_boundary_set(actor=admin_user, place=courtyard, geometry=geometry)
 
     assert message in caught.value.fields["boundary"][0]

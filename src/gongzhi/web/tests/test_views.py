@@ -20,10 +20,11 @@ RESIDENT_PHONE = "13900001001"  # 张伟
 WORKER_PHONE = "13900001004"  # 刘洋
 
 # Query budgets, the same whatever the number of rows on the page. Every signed-in page spends
-# three on the session, the user and the user's grants; then people are one query, their grants
-# one, and the names of those grants' places one; audit entries (with actor and place) one.
-PEOPLE_QUERIES = 3 + 3
-AUDIT_LOG_QUERIES = 3 + 1
+# four on the session, the user, the user's grants and the unread notifications (the badge);
+# then people are one query, their grants one, and the names of those grants' places one; audit
+# entries (with actor and place) one.
+PEOPLE_QUERIES = 4 + 3
+AUDIT_LOG_QUERIES = 4 + 1
 
 
 def client_for(user: User) -> Client:

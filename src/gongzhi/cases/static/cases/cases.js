@@ -3,7 +3,10 @@
    - [data-steps] forms show one <fieldset data-step> at a time, with Back / Next.
    - [data-question-group] fieldsets follow the chosen category; the others are disabled, so
      they are neither checked nor sent.
-   - On the agent's form, choosing a person found by phone fills the empty contact fields. */
+   - On the agent's form, choosing a person found by phone fills the empty contact fields.
+   - On the report form, the router's suggested category (#category-suggestion, filled by htmx)
+     is checked only while the resident has chosen none, and marked as a suggestion.
+   - On the merge form, a candidate's number button fills the number field. */
 (function () {
   "use strict";
 
@@ -129,6 +132,34 @@
     if (form.hasAttribute("data-steps")) setUpSteps(form);
     if (form.id === "register-form") setUpPeople(form);
   }
+
+  function applySuggestion() {
+    var hint = document.getElementById("category-suggestion");
+    var form = hint && hint.closest("form");
+    var value = hint && hint.getAttribute("data-category");
+    if (!form || !value || form.querySelector("input[name=category]:checked")) return;
+    var radio = form.querySelector("input[name=category][value='" + value + "']");
+    if (!radio) return;
+    radio.checked = true;
+    var label = radio.closest("label");
+    if (label && !label.querySelector(".suggested")) {
+      var tag = document.createElement("span");
+      tag.className = "tag suggested";
+      tag.textContent = hint.getAttribute("data-tag") || "";
+      label.appendChild(tag);
+    }
+    syncQuestions(form);
+  }
+
+  document.addEventListener("htmx:afterSettle", applySuggestion);
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-merge-number]");
+    if (!button) return;
+    var field = document.querySelector("input[name='merge-into']");
+    if (!field) return;
+    field.value = button.getAttribute("data-merge-number");
+    field.focus();
+  });
 
   function start() {
     all(document, "form.steps-form, form.register-form").forEach(setUp);

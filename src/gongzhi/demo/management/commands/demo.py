@@ -8,9 +8,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from gongzhi.demo.cases import demo_cases_load
+from gongzhi.demo.consultation import demo_consultation_load
 from gongzhi.demo.data import DEMO_PASSWORD
-from gongzhi.demo.history import demo_history_exists, demo_history_load
+from gongzhi.demo.history import demo_history_exists, demo_history_load, history_size
 from gongzhi.demo.loader import demo_load
+from gongzhi.demo.loop import demo_loop_load
 
 
 class Command(BaseCommand):
@@ -25,7 +27,8 @@ class Command(BaseCommand):
             "--history",
             type=int,
             default=2000,
-            help="cases of demo history to generate on the first run (0: none)",
+            help="cases of demo history in the last twelve months, on the first run; a third as many "
+            "more the year before (0: none)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,11 +37,14 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         accounts = demo_load()
         made = demo_cases_load()
+        demo_loop_load()  # a merged duplicate and followers (h-ui)
         if made:
             self.stdout.write(f"Loaded {made} demo cases.")
+        demo_consultation_load()  # after the cases: its questions turned into cases are cases too
         if options["history"] and not demo_history_exists():
-            self.stdout.write(f"Loading a year of demo history ({options['history']} cases, once)…")
-            with tqdm(total=options["history"], unit="case", file=self.stderr) as bar:
+            total = history_size(options["history"])
+            self.stdout.write(f"Loading two years of demo history ({total} cases, once)…")
+            with tqdm(total=total, unit="case", file=self.stderr) as bar:
                 demo_history_load(count=options["history"], progress=bar.update)
             # Train the routing suggestions on that history so the dispatcher sees them at once.
             call_command("train_router", verbosity=0)
