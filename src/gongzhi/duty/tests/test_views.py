@@ -213,3 +213,12 @@ def test_the_staff_lists_are_query_bounded(
     with django_assert_max_num_queries(budget):
         page = client.get(reverse(name), **EN).content.decode()
     assert "中加水岸小区" in page or "张敏" in page
+
+
+def test_a_resident_sees_no_links_to_the_staff_pages(client, resident, worker):
+    client.force_login(resident)
+    page = client.get(reverse("duty:my_shifts"), **EN).content.decode()
+    assert reverse("duty:my_shifts") in page
+    assert reverse("duty:volunteers") not in page
+    client.force_login(worker)
+    assert reverse("duty:volunteers") in client.get(reverse("duty:my_shifts")).content.decode()
