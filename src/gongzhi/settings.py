@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "treebeard",
     "django_htmx",
     "axes",
@@ -96,6 +97,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # first, so refusals below carry its headers
+    "gongzhi.api.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -241,6 +244,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "gongzhi.api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "gongzhi.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["gongzhi.api.throttling.ApiRateThrottle"],
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -264,6 +268,9 @@ SPECTACULAR_SETTINGS = {
             for name in ("DutyRole", "SwapState", "ServiceState", "VolunteerKind")
         },
     },
+    # 3.1: a nullable object is oneOf [its schema, null], which validators read one way only
+    # (3.0's `nullable` beside `allOf` is ambiguous, and strict validators reject null there).
+    "OAS_VERSION": "3.1.0",
 }
 
 # Audit log: rows are kept at least this many days (`gongzhi audit purge` removes older ones).
@@ -278,7 +285,8 @@ LOGGING = {
 
 # Uploads: photos are checked by content and re-encoded; this caps each file.
 MAX_UPLOAD_BYTES = envint("GONGZHI_MAX_UPLOAD_MB", 10) * 1_000_000
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
+# Form fields of one request, files excepted (Django's limit; over it: 413 on the API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("GONGZHI_MAX_FORM_MB", 5) * 1_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
 # Cases: a case returned this many times goes to the supervisor's list.
 CASE_MAX_RETURNS = envint("GONGZHI_CASE_MAX_RETURNS", 2)
@@ -338,3 +346,17 @@ GONGZHI_OPEN311_RATE_IP = env("GONGZHI_OPEN311_RATE_IP", "120/60")
 GONGZHI_OPEN311_NATURE = env("GONGZHI_OPEN311_NATURE", "help")
 # Natures never published by the Open311 GETs (tip-offs name people and places).
 GONGZHI_PUBLIC_HIDDEN_NATURES = envlist("GONGZHI_PUBLIC_HIDDEN_NATURES", "tip_off")
+
+# REST API (/api/v1/) and Open311 (/open311/v2/): see README, "API limits and CORS".
+# Requests per window ("N/SECONDS"; empty or 0: no limit): per user (token or session), per IP
+# address without credentials, and writes (POST/PUT/PATCH/DELETE) per user or address besides.
+GONGZHI_API_RATE_USER = env("GONGZHI_API_RATE_USER", "600/60")
+GONGZHI_API_RATE_ANON = env("GONGZHI_API_RATE_ANON", "120/60")
+GONGZHI_API_RATE_WRITE = env("GONGZHI_API_RATE_WRITE", "60/60")
+# The largest body of one request (JSON, form or multipart with photos): 413 above it.
+GONGZHI_API_MAX_BODY_BYTES = envint("GONGZHI_API_MAX_BODY_MB", 50) * 1_000_000
+# CORS: origins whose browser pages may call the API and Open311 (none by default).
+CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/(api/v1|open311/v2)/.*$"
+CORS_EXPOSE_HEADERS = ["Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 3600

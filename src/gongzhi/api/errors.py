@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -34,6 +39,12 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Problems per field or parameter (validation errors); otherwise empty.",
     )
+
+
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = gettext_lazy("The request is too large.")
 
 
 class InvalidCredentials(exceptions.APIException):
@@ -109,6 +120,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        exc = TooLarge()
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
@@ -119,11 +132,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def _error_in_format(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    """An error under /open311/ in the spec's format (by the URL's extension), else the API's."""
+    if request.path.startswith("/open311/"):
+        from gongzhi.open311 import formats
+
+        return formats.errors(formats.format_of(request.path), status, [message])
+    return JsonResponse(error_body(code, message), status=status)
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    """413 for a body over GONGZHI_API_MAX_BODY_BYTES (api/middleware.py)."""
+    return _error_in_format(request, 413, TooLarge.default_code, str(TooLarge.default_detail))
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: the error format under /api/, Django's page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            error_body("server_error", _("Something went wrong on our side; please try again.")),
-            status=500,
-        )
+    """handler500: the error format under /api/ and /open311/, Django's page elsewhere."""
+    if request.path.startswith(("/api/", "/open311/")):
+        message = _("Something went wrong on our side; please try again.")
+        return _error_in_format(request, 500, "server_error", message)
     return defaults.server_error(request)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework.pagination import CursorPagination
 
 
@@ -12,6 +14,15 @@ class KeysetPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "pk"
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        # DRF's own says `nullable` (OpenAPI 3.0); the document is 3.1, where null is a type.
+        link = {"type": ["string", "null"], "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
 
 
 class TreePagination(KeysetPagination):

@@ -19,7 +19,14 @@ ERROR_DESCRIPTIONS = {
     403: _("Not allowed here (code `permission_denied`)."),
     404: _("No such object, or not one you may see (code `not_found`)."),
     409: _("The object changed in the meantime (code `conflict`)."),
-    429: _("Too many requests or failed log-ins (code `throttled` or `locked_out`)."),
+    413: _("The request body is too large (code `too_large`)."),
+    415: _(
+        "The body's Content-Type is not one this operation reads (code `unsupported_media_type`)."
+    ),
+    429: _(
+        "Too many requests (code `throttled`) or failed log-ins (`locked_out`); header "
+        "Retry-After gives the seconds to wait."
+    ),
 }
 
 # Paging parameters: a wrong cursor is a 404 (DRF), a wrong page size is ignored.
@@ -35,7 +42,8 @@ class ApiSchema(AutoSchema):
 
     Responses declared with @extend_schema win; the others follow from the view: 400 with
     input, 401 unless public, 403 with a permission beyond "logged in" (or a session's CSRF
-    check), 404 with parameters (path, filters or cursor). Others, such as 409 from a
+    check), 404 with parameters (path, filters or cursor), 413 and 415 with a body, 429 always (rate
+    limits, api/throttling.py). Others, such as 409 from a
     service's Conflict, are declared on the view with `error_response(409)`.
     """
 
@@ -56,6 +64,9 @@ class ApiSchema(AutoSchema):
             statuses.append(403)  # a permission refused, or the CSRF check of a session
         if in_path or query:
             statuses.append(404)
+        if self.method in {"POST", "PUT", "PATCH"}:
+            statuses += [413, 415]
+        statuses.append(429)
         return statuses
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:

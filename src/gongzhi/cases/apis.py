@@ -582,7 +582,7 @@ class PublicCaseSerializer(serializers.Serializer):  # type: ignore[type-arg]
     rating = serializers.CharField()
 
 
-class PublicPlaceCases(APIView):
+class PublicPlaceCases(Documented, APIView):
     """Transparency: a community's or street's recent cases and rates, with no personal data."""
 
     permission_classes = [AllowAny]

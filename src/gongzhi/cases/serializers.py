@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,8 @@ class CategoryField(serializers.Field):  # type: ignore[type-arg]
 
     def to_internal_value(self, data: Any) -> Category:
         value = str(data).strip()
+        if "\x00" in value:  # no code holds one, and PostgreSQL refuses it in a query
+            self.fail("does_not_exist", slug_name="code", value=value.replace("\x00", "")[:60])
         if value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID:
             category = Category.objects.filter(pk=int(value)).first()
         else:
@@ -109,13 +112,26 @@ class AnswersField(serializers.JSONField):
     default_error_messages = {
         **serializers.JSONField.default_error_messages,
         "not_a_dict": serializers.DictField.default_error_messages["not_a_dict"],
+        "null_characters": ProhibitNullCharactersValidator.message,
     }
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         value = super().to_internal_value(data)
         if not isinstance(value, dict):
             self.fail("not_a_dict", input_type=type(value).__name__)
+        if _holds_nul(value):  # PostgreSQL's jsonb refuses NUL characters
+            self.fail("null_characters")
         return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def coordinate(limit: int) -> serializers.DecimalField:
@@ -342,7 +358,7 @@ class TimelineEntrySerializer(serializers.ModelSerializer[CaseEvent]):
         transition = workflow.TRANSITIONS.get(event.action)
         return str(transition.label if transition else CaseState.SUBMITTED.label)
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field({"type": ["string", "null"]})
     def get_actor(self, event: CaseEvent) -> str | None:
         """Staff see who acted; the reporter only as the contact rules allow."""
         if not self.context["staff"] or event.actor_id is None:
@@ -392,7 +408,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer[ExtensionRequest]):
     def get_requested_by(self, request: ExtensionRequest) -> str | None:
         return _name(request.requested_by)
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field({"type": ["string", "null"]})
     def get_decided_by(self, request: ExtensionRequest) -> str | None:
         return _name(request.decided_by)
 
@@ -420,7 +436,7 @@ class SupervisionNoteSerializer(serializers.ModelSerializer[SupervisionNote]):
     def get_author(self, note: SupervisionNote) -> str | None:
         return _name(note.author)
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field({"type": ["string", "null"]})
     def get_answered_by(self, note: SupervisionNote) -> str | None:
         return _name(note.answered_by)
 
@@ -447,7 +463,7 @@ class HandlingSerializer(serializers.ModelSerializer[Case]):
             "supervision_notes",
         ]
 
-    @extend_schema_field({"type": "string", "nullable": True})
+    @extend_schema_field({"type": ["string", "null"]})
     def get_registered_by(self, case: Case) -> str | None:
         return _name(case.registered_by)
 
@@ -540,11 +556,10 @@ class RoutePreviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     @extend_schema_field(
         {
-            "type": "object",
-            "nullable": True,
+            "type": ["object", "null"],
             "properties": {
                 "id": {"type": "integer"},
-                "category": {"type": "string", "nullable": True},
+                "category": {"type": ["string", "null"]},
                 "place": {"type": "integer"},
             },
         }

@@ -103,3 +103,8 @@ def errors(fmt: str, status: int, descriptions: list[str]) -> HttpResponse:
     """The spec's error response: [{"code": 400, "description": "…"}] / <errors><error>…"""
     body = [{"code": status, "description": text} for text in descriptions]
     return render(Document("errors", body), fmt, status=status)
+
+
+def format_of(path: str) -> str:
+    """The format a URL asks for by its extension: JSON for .json, else XML (the spec's default)."""
+    return "json" if path.endswith(".json") else "xml"

@@ -16,6 +16,7 @@ urlpatterns = [
     re_path(rf"^tokens/(?P<token>[^/]+){FMT}", views.token, name="token"),
     re_path(rf"^servicerequestupdates{FMT}", views.updates, name="updates"),
     # Anything else under /open311/v2/ is a 404 in the spec's format (JSON if it asks for it).
-    re_path(r"^.*\.json$", views.no_resource, {"fmt": "json"}, name="no-resource-json"),
-    re_path(r"^.*$", views.no_resource, name="no-resource"),
+    # ([\s\S]: a path may hold an encoded newline.)
+    re_path(r"^[\s\S]*\.json$", views.no_resource, {"fmt": "json"}, name="no-resource-json"),
+    re_path(r"^[\s\S]*$", views.no_resource, name="no-resource"),
 ]

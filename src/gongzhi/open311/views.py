@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.accounts.models import ApiKey
+from gongzhi.api import ratelimit
 from gongzhi.core.errors import DomainError
 from gongzhi.core.middleware import client_ip
-from gongzhi.open311 import formats, params, ratelimit, selectors, services
+from gongzhi.open311 import formats, params, selectors, services
 from gongzhi.open311.auth import api_key_for
 from gongzhi.open311.formats import Document
 from gongzhi.open311.params import Open311Error
@@ -37,7 +38,7 @@ def _limit(request: HttpRequest, key: ApiKey | None) -> None:
         scope, ident, rate = "key", str(key.pk), settings.GONGZHI_OPEN311_RATE_KEY
     else:
         scope, ident, rate = "ip", client_ip(request), settings.GONGZHI_OPEN311_RATE_IP
-    wait = ratelimit.hit(scope, ident, ratelimit.parse_rate(rate))
+    wait = ratelimit.limit(scope, ident, rate)
     if wait is not None:
         raise Open311Error(
             429,

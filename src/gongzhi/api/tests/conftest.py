@@ -15,6 +15,15 @@ from gongzhi.accounts.models import User
 ERROR_KEYS = {"code", "message", "fields"}
 
 
+def openapi_document() -> dict[str, Any]:
+    """The document /api/v1/schema/ serves, as JSON (made without a request or the database)."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(schema))
+
+
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     """The response is an error in the one format, with this status and code."""
     assert response.status_code == status, response.content
@@ -42,3 +51,11 @@ def api_as() -> Callable[[User], APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def unlimited(settings):
+    """The API's rate limits off. For query-count tests: they measure an endpoint, not the
+    limiter, which adds a fixed few cache queries to every request (see test_limits.py)."""
+    settings.GONGZHI_API_RATE_USER = settings.GONGZHI_API_RATE_ANON = ""
+    settings.GONGZHI_API_RATE_WRITE = ""

@@ -144,6 +144,7 @@ def test_it_pages_through_people(api_as, worker, many_residents):
     assert "zhangwei" in seen
 
 
+@pytest.mark.usefixtures("unlimited")
 def test_it_lists_people_in_a_fixed_number_of_queries(
     api_as, outsider, supervisor, many_residents, django_assert_num_queries
 ):

@@ -113,6 +113,7 @@ def test_it_has_previous_links_on_later_pages(api, jinniu):
     assert api.get(second["previous"]).json()["results"] == first["results"]
 
 
+@pytest.mark.usefixtures("unlimited")
 def test_it_lists_places_in_a_fixed_number_of_queries(
     api, jinniu, fuheyuan, django_assert_num_queries
 ):
@@ -166,6 +167,7 @@ def test_it_hides_inactive_units(api, demo):
     assert "新桥社区居民委员会" not in names
 
 
+@pytest.mark.usefixtures("unlimited")
 def test_it_lists_units_in_a_fixed_number_of_queries(
     api, jinniu, xinqiao, django_assert_num_queries
 ):

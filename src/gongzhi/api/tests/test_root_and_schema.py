@@ -97,12 +97,13 @@ def test_it_documents_the_errors_each_operation_can_give(api):
     def statuses(path: str, method: str = "get") -> set[str]:
         return set(paths[path][method]["responses"])
 
-    assert statuses("/api/v1/people/") == {"200", "400", "401", "403", "404"}
-    assert statuses("/api/v1/people/{id}/") == {"200", "401", "404"}
-    assert statuses("/api/v1/places/") == {"200", "400", "404"}
-    assert statuses("/api/v1/places/{id}/") == {"200", "404"}
-    assert statuses("/api/v1/me/") == {"200", "401"}
-    assert statuses("/api/v1/auth/token/", "post") == {"200", "400", "429"}
+    # 429 everywhere: every request counts against a rate limit; 413/415 wherever a body goes.
+    assert statuses("/api/v1/people/") == {"200", "400", "401", "403", "404", "429"}
+    assert statuses("/api/v1/people/{id}/") == {"200", "401", "404", "429"}
+    assert statuses("/api/v1/places/") == {"200", "400", "404", "429"}
+    assert statuses("/api/v1/places/{id}/") == {"200", "404", "429"}
+    assert statuses("/api/v1/me/") == {"200", "401", "429"}
+    assert statuses("/api/v1/auth/token/", "post") == {"200", "400", "413", "415", "429"}
 
 
 @pytest.mark.django_db

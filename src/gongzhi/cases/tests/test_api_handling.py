@@ -327,8 +327,8 @@ def test_the_steps_are_documented_with_their_errors(api):
 
     for name in STEPS:
         operation = paths[f"/api/v1/cases/{{id}}/{name}/"]["post"]
-        assert {"400", "401", "403", "404", "409"} <= set(operation["responses"]), name
-    assert set(paths["/api/v1/cases/{id}/"]["get"]["responses"]) == {"200", "401", "404"}
+        assert {"400", "401", "403", "404", "409", "413", "429"} <= set(operation["responses"])
+    assert set(paths["/api/v1/cases/{id}/"]["get"]["responses"]) == {"200", "401", "404", "429"}
     report = paths["/api/v1/cases/"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in report and "application/json" in report
 

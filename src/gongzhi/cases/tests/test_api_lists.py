@@ -17,7 +17,7 @@ from gongzhi.core import clock
 from .conftest import MONDAY_MORNING, category, unit
 
 pytestmark = pytest.mark.django_db
-api, api_as = api_fixtures.api, api_fixtures.api_as
+api, api_as, unlimited = api_fixtures.api, api_fixtures.api_as, api_fixtures.unlimited
 
 # Long after every deadline of a case reported on MONDAY_MORNING.
 MUCH_LATER = MONDAY_MORNING + dt.timedelta(days=40)
@@ -63,6 +63,7 @@ def test_the_category_tree_is_public_with_its_questions(api):
     assert ongoing["required"] is True and ongoing["order"] == 1
 
 
+@pytest.mark.usefixtures("unlimited")
 def test_the_category_tree_takes_a_fixed_number_of_queries(api, django_assert_num_queries):
     with django_assert_num_queries(2):  # the categories, their questions
         api.get("/api/v1/categories/")
@@ -137,6 +138,7 @@ def _count_queries(client, url, params):
     return len(queries)
 
 
+@pytest.mark.usefixtures("unlimited")
 @pytest.mark.parametrize(
     ("who", "url"),
     [

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from gongzhi.api.ratelimit import Rate, parse_rate
 from gongzhi.cases.tests.conftest import MONDAY_MORNING
 from gongzhi.core import clock
-from gongzhi.open311.ratelimit import Rate, parse_rate
 from gongzhi.open311.tests.conftest import parsed, report_data
 
 

@@ -1,5 +1,6 @@
 """Fixed-window rate limits kept in the cache that every process shares (CACHES["default"]:
-the database by default, Redis when REDIS_URL is set).
+the database by default, Redis when REDIS_URL is set). The one limiter of the REST API
+(api/throttling.py) and of Open311 (open311/views.py).
 
 A rate is written "N/SECONDS" (120/60: 120 requests a minute); empty or 0 turns it off. With
 the database cache two processes may both read a counter before either writes it, so a burst can
@@ -50,3 +51,8 @@ def hit(scope: str, ident: str, rate: Rate | None) -> int | None:
     if count <= rate.count:
         return None
     return max(1, math.ceil((window + 1) * rate.seconds - now))
+
+
+def limit(scope: str, ident: str, rate_text: str) -> int | None:
+    """`hit` with a rate as configured ("N/SECONDS"): None when allowed, else seconds to wait."""
+    return hit(scope, ident, parse_rate(rate_text))
