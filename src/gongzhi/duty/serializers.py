@@ -243,9 +243,13 @@ class VolunteerCreateSerializer(serializers.Serializer):  # type: ignore[type-ar
     user = serializers.IntegerField()
     community = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=VolunteerKind.choices)
-    organisation = serializers.CharField(max_length=100, required=False, default="")
-    skills = serializers.CharField(max_length=200, required=False, default="")
-    availability = serializers.CharField(max_length=200, required=False, default="")
+    organisation = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True
+    )
+    skills = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    availability = serializers.CharField(
+        max_length=200, required=False, default="", allow_blank=True
+    )
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=7), required=False, default=list
     )
