@@ -49,12 +49,15 @@ def demo_committed(transactional_db):
     from django.db import connection
 
     from gongzhi.core import db_guards
+    from gongzhi.fund import db_guards as fund_guards
 
     db_guards.install(connection)
+    fund_guards.install(connection)
     _ensure_demo()
     yield
     if connection.vendor == "sqlite":
         db_guards.remove(connection)
+        fund_guards.remove(connection)
 
 
 def _user(username: str) -> User:

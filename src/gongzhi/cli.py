@@ -2,7 +2,7 @@
 
 gongzhi demo [--data-dir DIR] [--host H] [--port P]   demo data + production server
 gongzhi serve [--host H] [--port P] [--workers N]     production server (needs SECRET_KEY)
-gongzhi migrate | import-divisions | audit verify | … any management command
+gongzhi migrate | import-divisions | audit verify | fund verify | … any management command
 """
 
 from __future__ import annotations

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "gongzhi.analytics",
     "gongzhi.consultation",
     "gongzhi.duty",
+    "gongzhi.fund",
+    "gongzhi.publicity",
     "gongzhi.demo",
     "django_tasks",
     "django_tasks_db",
@@ -263,6 +265,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "gongzhi.accounts.choices.Role",
         "KindEnum": "gongzhi.accounts.choices.UnitKind",
         "QuestionStateEnum": "gongzhi.consultation.choices.QuestionState",
+        "NoticeStateEnum": "gongzhi.publicity.choices.NoticeState",
+        "ProgrammeKindEnum": "gongzhi.publicity.choices.ProgrammeKind",
         **{
             f"{name}Enum": f"gongzhi.duty.choices.{name}"
             for name in ("DutyRole", "SwapState", "ServiceState", "VolunteerKind")
@@ -288,6 +292,8 @@ MAX_UPLOAD_BYTES = envint("GONGZHI_MAX_UPLOAD_MB", 10) * 1_000_000
 # Form fields of one request, files excepted (Django's limit; over it: 413 on the API).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("GONGZHI_MAX_FORM_MB", 5) * 1_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_000_000
+# Courtyard fund expenses of at least this many fen need two distinct approvers (default ¥5,000).
+FUND_SECOND_APPROVAL_FROM = envint("GONGZHI_FUND_SECOND_APPROVAL_FROM", 500_000)
 # Cases: a case returned this many times goes to the supervisor's list.
 CASE_MAX_RETURNS = envint("GONGZHI_CASE_MAX_RETURNS", 2)
 # Cases: a resolved case nobody rates within this many days closes as "no response".
@@ -301,6 +307,9 @@ PARTICIPATION = json.loads(env("GONGZHI_PARTICIPATION") or "{}")
 # Consultation: a question nobody answers within this many working days (same time of day)
 # goes to the community workers.
 CONSULTATION_ESCALATE_WORKDAYS = envint("GONGZHI_CONSULTATION_ESCALATE_WORKDAYS", 1)
+# Publicity: a notice's default period (公示期) and whether it counts calendar or working days.
+GONGZHI_NOTICE_PERIOD_DAYS = envint("GONGZHI_NOTICE_PERIOD_DAYS", 7)
+GONGZHI_NOTICE_PERIOD_UNIT = env("GONGZHI_NOTICE_PERIOD_UNIT", "calendar_days")
 
 # Background tasks: django-tasks with its database backend, run by `gongzhi worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -11,6 +11,8 @@ urlpatterns = [
     path("public/", include("gongzhi.cases.public_urls")),
     path("dashboard/", include("gongzhi.cases.dashboard_urls")),
     path("analytics/", include("gongzhi.analytics.urls")),
+    path("funds/", include("gongzhi.fund.urls")),
+    path("publicity/", include("gongzhi.publicity.urls")),
     path("media/cases/", include("gongzhi.cases.media_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("gongzhi.api.urls")),

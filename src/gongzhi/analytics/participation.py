@@ -55,7 +55,7 @@ DEFAULT_SOURCES: tuple[Source, ...] = (
     Source(
         "objected",
         "publicity.Objection",
-        user="objector_id",
+        user="author_id",
         path="notice__place__path",
         at="created_at",
     ),

@@ -7,6 +7,8 @@ from gongzhi.api import notifications as notification_views
 from gongzhi.cases import api_urls as cases_api_urls
 from gongzhi.consultation import api_urls as consultation_api_urls
 from gongzhi.duty import api_urls as duty_api_urls
+from gongzhi.fund import api_urls as fund_api_urls
+from gongzhi.publicity import api_urls as publicity_api_urls
 
 app_name = "api"
 
@@ -49,4 +51,8 @@ urlpatterns = [
     *duty_api_urls.urlpatterns,
     # Last: anything else under /api/v1/ is a 404 in the API's error format (newlines too).
     re_path(r"^[\s\S]*$", views.NoEndpoint.as_view(), name="no-endpoint"),
+    *fund_api_urls.urlpatterns,
+    *publicity_api_urls.urlpatterns,
+    # Last: anything else under /api/v1/ is a 404 in the API's error format.
+    re_path(r"^.*$", views.NoEndpoint.as_view(), name="no-endpoint"),
 ]

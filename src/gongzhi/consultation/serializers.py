@@ -136,7 +136,7 @@ class QuestionFilterSerializer(serializers.Serializer):  # type: ignore[type-arg
     state = serializers.ChoiceField(choices=QuestionState.choices, required=False)
     escalated = serializers.BooleanField(required=False, allow_null=True, default=None)
     unanswered = serializers.BooleanField(required=False, default=False)
-    q = serializers.CharField(required=False, max_length=100, default="")
+    q = serializers.CharField(required=False, max_length=100, default="", allow_blank=True)
     mine = serializers.BooleanField(
         required=False, default=False, help_text="Only the questions you asked."
     )

@@ -59,6 +59,22 @@ POLICY: dict[str, frozenset[str]] = {
         {Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN}
     ),
     "volunteer.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    # Courtyard funds: see the ledger with names, open a fund, act as treasurer (post
+    # contributions, transfers, reversals; pay and publish expenses), submit and approve expenses.
+    "fund.view": STAFF_ROLES | {Role.BUILDING_HEAD, Role.COURTYARD_MEMBER},
+    "fund.manage": frozenset({Role.COMMUNITY_WORKER, Role.ADMIN}),
+    "fund.treasurer": frozenset({Role.COMMUNITY_WORKER, Role.ADMIN}),
+    "fund.expense_submit": frozenset(
+        {Role.COMMUNITY_WORKER, Role.BUILDING_HEAD, Role.COURTYARD_MEMBER, Role.ADMIN}
+    ),
+    "fund.expense_approve": frozenset(
+        {Role.COMMUNITY_WORKER, Role.COURTYARD_MEMBER, Role.OFFICIAL, Role.ADMIN}
+    ),
+    # Publicity: projects and their progress; notices, their periods and results; objections
+    # with the objector's name (the public sees it masked).
+    "project.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "notice.manage": frozenset({Role.COMMUNITY_WORKER, Role.OFFICIAL, Role.ADMIN}),
+    "objection.view": STAFF_ROLES,
 }
 
 # Roles a granter may hand out on a place: admins any, others only the resident-side ones.

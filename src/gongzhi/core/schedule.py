@@ -35,6 +35,10 @@ PERIODIC: list[Periodic] = [
     Periodic(
         "duty.shift_reminders", dt.timedelta(minutes=15), "gongzhi.duty.tasks.shift_reminders"
     ),
+    # Notices whose period is over await their result; staff are told.
+    Periodic(
+        "publicity.notice_sweep", dt.timedelta(minutes=5), "gongzhi.publicity.tasks.notice_sweep"
+    ),
 ]
 
 

@@ -12,6 +12,8 @@ from gongzhi.accounts.services import role_grant, unit_create, unit_member_add, 
 from gongzhi.cases.defaults import load_defaults
 from gongzhi.cases.models import Category, CategoryQuestion, RoutingRule, TimeLimit
 from gongzhi.core import request_context
+from gongzhi.demo.fund import load_funds
+from gongzhi.demo.publicity import demo_publicity_load
 from gongzhi.places.choices import CodeSystem, PlaceLevel
 from gongzhi.places.divisions import divisions_import, read_division_files
 from gongzhi.places.models import Place
@@ -100,4 +102,6 @@ def demo_load() -> list[DemoAccount]:
                 unit_member_add(actor=admin, unit=unit, user=user, role="handler")
                 accounts.append(DemoAccount(username, name, phone, "unit handler", unit.name))
         accounts += duty.demo_duty_load(admin)
+        load_funds(admin)
+        demo_publicity_load()
     return accounts

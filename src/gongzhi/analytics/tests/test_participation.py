@@ -11,6 +11,8 @@ from gongzhi.analytics import selectors
 from gongzhi.analytics.participation import (
     Definitions,
     Source,
+    active_sources,
+    definitions,
     participation,
     participation_compared,
 )
@@ -21,6 +23,7 @@ from gongzhi.core import clock
 from gongzhi.core.errors import NotPermitted
 from gongzhi.places.models import Place
 from gongzhi.places.services import place_create
+from gongzhi.publicity.services import notice_publish, objection_file
 
 SHANGHAI = clock.SHANGHAI
 THIS_QUARTER = dt.datetime(2026, 11, 17, 9, tzinfo=SHANGHAI)
@@ -142,6 +145,17 @@ def test_asking_and_replying_count(courtyards):
     assert comparison.current.by_source == {"asked": 1, "commented": 1}
 
 
+def test_objecting_counts(courtyards, worker):
+    east, _west, people = courtyards
+    with clock.frozen(THIS_QUARTER):
+        notice = notice_publish(
+            actor=worker, place=east, title="东院绿化改造公示", body="拟于下月施工。"
+        )
+        objection_file(actor=people["丁"], notice=notice, body="施工时间太早，影响休息。")
+    comparison = _quarter(east)
+    assert (comparison.current.participants, comparison.current.by_source) == (1, {"objected": 1})
+
+
 def test_the_sources_are_configuration(courtyards, settings):
     east, _west, people = courtyards
     case = _report(people["甲"], east, THIS_QUARTER)
@@ -177,7 +191,8 @@ def test_a_fixed_number_of_queries(courtyards, xinqiao, django_assert_max_num_qu
     for name in "甲乙丙戊":
         _report(people[name], east if name in "甲乙丙" else west, THIS_QUARTER)
     start, end = _quarter(east).start, _quarter(east).end
-    with django_assert_max_num_queries(6):
+    # The registered residents, one per source, the places' names: not one per place or person.
+    with django_assert_max_num_queries(2 + len(active_sources(definitions()))):
         participation(place=xinqiao, start=start, end=end, by_depth=xinqiao.depth + 1)
 
 

@@ -19,6 +19,7 @@ def send(user, count: int) -> None:
         notify(recipients=[user], kind="case.update", title=f"通知{i + 1}", url="/cases/")
 
 
+@pytest.mark.usefixtures("unlimited")
 def test_it_lists_your_notifications_newest_first_in_keyset_pages(
     api_as, resident, other_resident, django_assert_max_num_queries
 ):

@@ -22,10 +22,13 @@ from gongzhi.accounts.services import role_grant, role_revoke, user_create
 from gongzhi.cases.models import Case, RoutingRule
 from gongzhi.consultation.models import FaqEntry, Question
 from gongzhi.consultation.tests import factories as consultation
+from gongzhi.core import clock
 from gongzhi.core.audit import audit_record
 from gongzhi.duty.models import Roster, ServiceRecord, Volunteer
+from gongzhi.fund.models import Fund
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
+from gongzhi.publicity.models import Notice, Project
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,63 @@ def make_case(community: Place) -> tuple[Case, str]:
         place=courtyard,
     )
     return case, marker
+
+
+def make_objection(community: Place) -> tuple[Any, str]:
+    """An objection to a notice of the community: its author is named only to staff there (the
+    public sees the name masked, so the full name is the marker)."""
+    from gongzhi.publicity.models import Notice, Objection
+
+    person, marker = make_person(community)
+    now = clock.now()
+    notice = Notice.objects.create(
+        place=community,
+        title="隔离测试公示",
+        body="b",
+        period_days=7,
+        period_unit="calendar_days",
+        starts_at=now,
+        ends_at=now,
+        published_at=now,
+    )
+    objection = Objection.objects.create(notice=notice, author=person, body="意见", created_at=now)
+    return objection, marker
+
+
+def _objection_changes() -> list[Callable[[Any, Any], Any]]:
+    from gongzhi.publicity import services
+
+    return [
+        lambda actor, objection: services.objection_respond(
+            actor=actor, objection=objection, response="越权"
+        ),
+        lambda actor, objection: services.notice_close(
+            actor=actor, notice=objection.notice, result="越权"
+        ),
+    ]
+
+
+def make_fund_expense(community: Place) -> tuple[Any, str]:
+    """A courtyard fund and an expense in it: the ledger names contributors and submitters."""
+    from gongzhi.fund import services
+
+    marker = f"隔离基金 {uuid.uuid4().hex[:8]}"
+    admin = User.objects.get(username="admin")
+    fund = services.fund_create(actor=admin, place=_courtyard(community), name=marker)
+    expense = services.expense_create(actor=admin, fund=fund, title=marker, items=[("x", 100)])
+    return services.expense_submit(actor=admin, expense=expense), marker
+
+
+def _fund_changes() -> list[Callable[[Any, Any], Any]]:
+    from gongzhi.fund import services
+
+    return [
+        lambda actor, expense: services.expense_approve(actor=actor, expense=expense),
+        lambda actor, expense: services.expense_reject(actor=actor, expense=expense, reason="越权"),
+        lambda actor, expense: services.contribution_post(
+            actor=actor, fund=expense.fund, amount=100, source="residents", memo="越权"
+        ),
+    ]
 
 
 def _case_changes() -> list[Callable[[Any, Any], Any]]:
@@ -236,6 +296,24 @@ PRIVATE_TYPES: list[PrivateType] = [
         changes=_duty_changes()["service record"],
     ),
     PrivateType(
+        name="objection",
+        role=Role.COMMUNITY_WORKER,
+        make=make_objection,
+        ui_list="publicity:manage",
+        api_list="api:objection-list",
+        api_detail=lambda objection: reverse("api:objection-detail", args=[objection.pk]),
+        changes=_objection_changes(),
+    ),
+    PrivateType(
+        name="fund expense",
+        role=Role.COMMUNITY_WORKER,
+        make=make_fund_expense,
+        ui_detail=lambda expense: reverse("fund:expense", args=[expense.pk]),
+        api_list="api:fund-list",
+        api_detail=lambda expense: reverse("api:expense-detail", args=[expense.pk]),
+        changes=_fund_changes(),
+    ),
+    PrivateType(
         name="audit entry",
         role=Role.SUPERVISOR,
         make=make_audit_entry,
@@ -243,12 +321,21 @@ PRIVATE_TYPES: list[PrivateType] = [
     ),
 ]
 
-# Models with a place that are public by design (the division tree, routing configuration).
-PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule, FaqEntry}
+# Models with a place that are public by design (the division tree, routing configuration,
+# the FAQ, projects and notices: their objectors are covered by the "objection" entry).
+PUBLIC_MODELS: set[type[Model]] = {Place, RoutingRule, FaqEntry, Project, Notice}
 # Models waiting to join PRIVATE_TYPES (none: keep it that way).
 PENDING_MODELS: set[type[Model]] = set()
 # Models covered by a PrivateType entry above.
-COVERED_MODELS: set[type[Model]] = {RoleGrant, Case, Question, Roster, Volunteer, ServiceRecord}
+COVERED_MODELS: set[type[Model]] = {
+    RoleGrant,
+    Case,
+    Question,
+    Roster,
+    Volunteer,
+    ServiceRecord,
+    Fund,
+}
 # Models only superusers see (in the admin), in no role's pages or lists: an API key's places
 # limit what the key may do, they do not make it the place's data.
 SUPERUSER_ONLY_MODELS: set[type[Model]] = {ApiKey}
