@@ -49,10 +49,8 @@ urlpatterns = [
     *cases_api_urls.urlpatterns,
     *consultation_api_urls.urlpatterns,
     *duty_api_urls.urlpatterns,
-    # Last: anything else under /api/v1/ is a 404 in the API's error format (newlines too).
-    re_path(r"^[\s\S]*$", views.NoEndpoint.as_view(), name="no-endpoint"),
     *fund_api_urls.urlpatterns,
     *publicity_api_urls.urlpatterns,
-    # Last: anything else under /api/v1/ is a 404 in the API's error format.
-    re_path(r"^.*$", views.NoEndpoint.as_view(), name="no-endpoint"),
+    # Last: anything else under /api/v1/ is a 404 in the API's error format (newlines too).
+    re_path(r"^[\s\S]*$", views.NoEndpoint.as_view(), name="no-endpoint"),
 ]

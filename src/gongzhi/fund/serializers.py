@@ -20,7 +20,9 @@ class ContributionInSerializer(serializers.Serializer):  # type: ignore[type-arg
     amount = serializers.IntegerField(min_value=1, help_text="Fen.")
     source = serializers.ChoiceField(choices=ContributionSource.choices)  # type: ignore[assignment]
     memo = serializers.CharField(max_length=200)
-    counterparty = serializers.CharField(max_length=100, required=False, default="")
+    counterparty = serializers.CharField(
+        max_length=100, required=False, default="", allow_blank=True
+    )
     into = serializers.ChoiceField(choices=[("cash", "cash"), ("bank", "bank")], default="cash")
 
 
@@ -41,8 +43,8 @@ class ExpenseItemSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class ExpenseInSerializer(serializers.Serializer):  # type: ignore[type-arg]
     title = serializers.CharField(max_length=120)
     category = serializers.ChoiceField(choices=ExpenseCategory.choices, default="other")
-    payee = serializers.CharField(max_length=100, required=False, default="")
-    description = serializers.CharField(required=False, default="")
+    payee = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    description = serializers.CharField(required=False, default="", allow_blank=True)
     items = ExpenseItemSerializer(many=True)
     submit = serializers.BooleanField(default=False, help_text="Submit for approval at once.")
 
