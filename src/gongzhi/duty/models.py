@@ -101,6 +101,8 @@ class ShiftAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_assignments"
     )
     assigned_at = models.DateTimeField()
+    # When the person was reminded of the shift (the periodic reminder claims rows by it).
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("shift assignment")

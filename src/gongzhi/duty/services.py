@@ -365,9 +365,20 @@ def _decide(actor: User, swap: SwapRequest, name: str) -> tuple[SwapRequest, wor
 
 
 def _move(shift: Shift, old_id: int, new_id: int) -> None:
-    moved = ShiftAssignment.objects.filter(shift=shift, user_id=old_id).update(user_id=new_id)
+    moved = ShiftAssignment.objects.filter(shift=shift, user_id=old_id).update(
+        user_id=new_id, reminded_at=None
+    )
     if not moved:
         raise Conflict(_("The shifts changed in the meantime; this swap no longer applies."))
+
+
+def _tell_requester(swap: SwapRequest, title: str) -> None:
+    notify(
+        recipients=[swap.requester],
+        kind=f"duty.swap_{swap.state}",
+        title=title % {"name": swap.counterparty, "shift": swap.shift},
+        url=reverse("duty:my_shifts"),
+    )
 
 
 def swap_accept(*, actor: User, swap: SwapRequest) -> SwapRequest:
@@ -386,26 +397,14 @@ def swap_accept(*, actor: User, swap: SwapRequest) -> SwapRequest:
             ).exists():
                 raise Conflict(_("They are already on your shift."))
             _move(swap.counter_shift, swap.counterparty_id, swap.requester_id)
-        notify(
-            recipients=[swap.requester],
-            kind="duty.swap_accepted",
-            title=_("%(name)s took your shift on %(shift)s")
-            % {"name": swap.counterparty, "shift": swap.shift},
-            url=reverse("duty:my_shifts"),
-        )
+        _tell_requester(swap, _("%(name)s took your shift on %(shift)s"))
     return swap
 
 
 def swap_decline(*, actor: User, swap: SwapRequest) -> SwapRequest:
     with transaction.atomic():
         swap, _t = _decide(actor, swap, "decline")
-        notify(
-            recipients=[swap.requester],
-            kind="duty.swap_declined",
-            title=_("%(name)s cannot take your shift on %(shift)s")
-            % {"name": swap.counterparty, "shift": swap.shift},
-            url=reverse("duty:my_shifts"),
-        )
+        _tell_requester(swap, _("%(name)s cannot take your shift on %(shift)s"))
     return swap
 
 
@@ -413,3 +412,43 @@ def swap_cancel(*, actor: User, swap: SwapRequest) -> SwapRequest:
     with transaction.atomic():
         swap, _t = _decide(actor, swap, "cancel")
     return swap
+
+
+# ---------------------------------------------------------------- reminders
+
+REMINDER_AHEAD = dt.timedelta(hours=18)
+
+
+def shift_reminders_send(*, ahead: dt.timedelta = REMINDER_AHEAD) -> int:
+    """Remind everyone whose shift starts within `ahead`, once. Each assignment is claimed by a
+    conditional UPDATE, so several workers never remind anyone twice. Returns how many."""
+    now = clock.now()
+    due = (
+        ShiftAssignment.objects.filter(
+            reminded_at__isnull=True,
+            user__is_active=True,
+            shift__roster__is_active=True,
+            shift__starts_at__gt=now,
+            shift__starts_at__lte=now + ahead,
+        )
+        .select_related("user", "shift__roster__place")
+        .order_by("shift__starts_at")[:500]
+    )
+    sent = 0
+    for assignment in due:
+        with transaction.atomic():
+            claimed = ShiftAssignment.objects.filter(
+                pk=assignment.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            shift = assignment.shift
+            notify(
+                recipients=[assignment.user],
+                kind="duty.shift_reminder",
+                title=_("Reminder: you are on duty at %(place)s on %(shift)s")
+                % {"place": shift.roster.place.name, "shift": shift},
+                url=reverse("duty:my_shifts"),
+            )
+            sent += 1
+    return sent

@@ -8,6 +8,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import RoleGrant, User
 from gongzhi.accounts.services import role_grant
 from gongzhi.api.tests.conftest import assert_error
+from gongzhi.demo import duty as demo_duty
 from gongzhi.places.models import Place
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_it_keeps_the_outsider_out_of_another_community(api_as, outsider, reside
 
     people = _people(client)
 
-    assert set(people) == {"chenjing", "huangmin"}
+    assert set(people) == {"chenjing", "huangmin", *demo_duty.usernames_under("510108015017")}
     assert_error(client.get(f"/api/v1/people/{resident.pk}/"), 404, "not_found")
     assert_error(client.get(f"/api/v1/people/{worker.pk}/"), 404, "not_found")
 
@@ -114,7 +115,8 @@ def test_it_filters_people_under_a_place(api_as, worker, xinqiao):
 
     people = _people(api_as(worker), under=courtyard.pk)
 
-    assert set(people) == {"zhangwei", "lina", "wangfang"}
+    duty_people = demo_duty.usernames_under("510106041004/中加水岸小区")
+    assert set(people) == {"zhangwei", "lina", "wangfang", *duty_people}
 
 
 def test_it_checks_the_under_parameter(api_as, worker):
@@ -154,6 +156,6 @@ def test_it_lists_people_in_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         many = many_client.get("/api/v1/people/").json()["results"]
 
-    assert len(few) == 2
+    assert len(few) == 2 + len(demo_duty.usernames_under("510108015017"))
     assert len(many) == 50
     assert many[-1]["phone"].count("*") == 4

@@ -8,7 +8,7 @@ from django.apps import apps
 from gongzhi.accounts.models import RoleGrant, Unit, User
 from gongzhi.core.audit import audit_verify
 from gongzhi.core.models import AuditEntry
-from gongzhi.demo import data
+from gongzhi.demo import data, duty
 from gongzhi.demo.loader import demo_load
 from gongzhi.places.models import Place
 
@@ -26,7 +26,9 @@ def test_it_loads_the_demo_people_places_and_units(demo):
         *(username for username, *_ in data.PEOPLE),
     }
     assert Unit.objects.count() == len(data.UNITS)
-    assert RoleGrant.objects.count() == sum(1 for person in data.PEOPLE if person[3])
+    assert RoleGrant.objects.count() == sum(1 for person in data.PEOPLE if person[3]) + len(
+        duty.PEOPLE
+    )
     courtyards = sum(len(c) for c in data.COURTYARDS.values())
     buildings = sum(len(b) for c in data.COURTYARDS.values() for b in c.values())
     assert Place.objects.count() == 3329 + courtyards + buildings

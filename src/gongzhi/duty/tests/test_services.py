@@ -176,3 +176,25 @@ def test_a_swap_that_no_longer_applies_is_refused(worker, roster, volunteer, bui
             services.swap_accept(actor=building_head, swap=swap)
     swap.refresh_from_db()
     assert swap.state == SwapState.REQUESTED  # the refusal rolled back
+
+
+def test_shift_reminders_go_once_to_whoever_is_on_the_shift(
+    worker, roster, volunteer, building_head
+):
+    shift = staffed_shift(worker, roster, [volunteer])
+    later = staffed_shift(worker, roster, [building_head], day=DAY + dt.timedelta(days=2))
+    with clock.frozen(at(DAY - dt.timedelta(days=1), 18)):
+        assert services.shift_reminders_send() == 1
+        assert services.shift_reminders_send() == 0  # once
+        swap = services.swap_request(actor=volunteer, shift=shift, counterparty=building_head)
+        services.swap_accept(actor=building_head, swap=swap)
+        assert services.shift_reminders_send() == 1  # the new person is reminded too
+    reminded = Notification.objects.filter(kind="duty.shift_reminder")
+    assert set(reminded.values_list("recipient__username", flat=True)) >= {"wangfang", "lina"}
+    assert not later.assignments.filter(reminded_at__isnull=False).exists()
+
+
+def test_the_reminder_job_is_declared():
+    from gongzhi.core.schedule import PERIODIC
+
+    assert "gongzhi.duty.tasks.shift_reminders" in {p.task for p in PERIODIC}

@@ -179,7 +179,7 @@ def test_hours_self_reported_then_confirmed_by_staff(client, worker, xinqiao, vo
         reverse("duty:hours_report", args=[entry.pk]),
         {"date": clock.today().isoformat(), "hours": "2.5", "activity": "协助疫苗接种登记"},
     )
-    record = entry.records.get()
+    record = entry.records.get(activity="协助疫苗接种登记")
     assert record.state == "reported"
     client.force_login(worker)
     page = client.get(reverse("duty:volunteers"), **EN).content.decode()
@@ -195,3 +195,30 @@ def test_hours_self_reported_then_confirmed_by_staff(client, worker, xinqiao, vo
 def test_every_page_answers_for_staff(client, worker, name):
     client.force_login(worker)
     assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["roster", "shift", "swaprequest", "volunteer", "servicerecord"])
+def test_the_admin_lists_duty_data_read_only(admin_client, model):
+    response = admin_client.get(reverse(f"admin:duty_{model}_changelist"))
+    assert response.status_code == 200
+    assert admin_client.get(reverse(f"admin:duty_{model}_add")).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "budget"), [("duty:rosters", 12), ("duty:volunteers", 14)])
+def test_the_staff_lists_are_query_bounded(
+    client, worker, xinqiao, name, budget, django_assert_max_num_queries
+):
+    # The demo gives 新桥社区 three rosters and five registry entries with hours.
+    client.force_login(worker)
+    with django_assert_max_num_queries(budget):
+        page = client.get(reverse(name), **EN).content.decode()
+    assert "中加水岸小区" in page or "张敏" in page
+
+
+def test_a_resident_sees_no_links_to_the_staff_pages(client, resident, worker):
+    client.force_login(resident)
+    page = client.get(reverse("duty:my_shifts"), **EN).content.decode()
+    assert reverse("duty:my_shifts") in page
+    assert reverse("duty:volunteers") not in page
+    client.force_login(worker)
+    assert reverse("duty:volunteers") in client.get(reverse("duty:my_shifts")).content.decode()

@@ -1,0 +1,50 @@
+"""The duty pages in a real browser, each checked with axe-core (web/tests/conftest.py).
+
+They only read the committed demo (rosters, the registry, a pending swap), so nothing needs
+cleaning up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connections
+
+from gongzhi.cases.tests import test_browser_cases as browser_cases
+from gongzhi.duty.models import Roster
+from gongzhi.web.tests import conftest as harness
+from gongzhi.web.tests.test_browser import label, log_in
+
+pytestmark = pytest.mark.browser
+
+page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
+# Chromium for this module, closed at its end (as the cases' browser tests do).
+browser = browser_cases.browser
+
+
+@pytest.fixture
+def closing(transactional_db: None) -> Iterator[None]:
+    yield
+    connections.close_all()
+
+
+def test_a_community_worker_sees_rosters_gaps_and_the_registry(visit, page, closing):
+    log_in(visit, "liuyang")
+    nav = page.get_by_role("navigation", name=label("Main"))
+    page = visit.follow(nav.get_by_role("link", name=label("Duty")))
+    page = visit.follow(page.get_by_role("link", name=label("Rosters")))
+    assert "中加水岸小区院落值守" in page.locator("main").inner_text()
+    roster = Roster.objects.get(name="中加水岸小区院落值守")
+    page = visit(f"/duty/rosters/{roster.pk}/")
+    assert page.get_by_role("button", name=label("Generate")).count() == 1
+    page = visit("/duty/volunteers/")
+    assert "金牛区税务局机关党支部" in page.locator("main").inner_text()
+
+
+def test_a_building_head_sees_the_swap_asked_of_her_and_her_inbox(visit, page, closing):
+    log_in(visit, "lina")
+    page = visit("/duty/mine/")
+    assert page.get_by_role("button", name=label("Accept")).count() >= 1
+    visit("/duty/inbox/")
+    visit("/duty/")
