@@ -113,6 +113,7 @@ def test_staff_generate_and_edit_a_roster_through_the_pages(
     client.post(
         reverse("duty:shift_edit", args=[roster.pk, shift.pk]),
         {"action": "unassign", "user": person.pk},
+        **EN,
     )
     follow = client.get(reverse("duty:roster", args=[roster.pk]) + "?month=2030-03", **EN)
     assert "not on this shift" in follow.content.decode()

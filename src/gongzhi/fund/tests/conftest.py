@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from gongzhi.accounts.choices import Role
 from gongzhi.accounts.models import User
@@ -9,6 +10,13 @@ from gongzhi.api.tests.conftest import api, api_as  # noqa: F401  (the API tests
 from gongzhi.fund import services
 from gongzhi.fund.models import Fund
 from gongzhi.places.models import Place
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' messages in English, as these tests read them (pages pick their own)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -25,6 +25,11 @@ TITLE = "单元楼道扶手加固"
 
 
 @pytest.fixture
+def english() -> None:
+    """The page's language (the default, 简体中文) here, not the service tests' English."""
+
+
+@pytest.fixture
 def made_here(transactional_db: None) -> Iterator[None]:
     yield
     Expense.objects.filter(title=TITLE).delete()
