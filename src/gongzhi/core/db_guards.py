@@ -33,19 +33,19 @@ SQLITE_DOWN = [
 ]
 
 
-def install(connection) -> None:  # type: ignore[no-untyped-def]
+def run_sql(connection, *, postgresql: str, sqlite: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Run the statements written for the connection's database (other databases: none)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_UP)
+            cursor.execute(postgresql)
         elif connection.vendor == "sqlite":
-            for statement in SQLITE_UP:
+            for statement in sqlite:
                 cursor.execute(statement)
+
+
+def install(connection) -> None:  # type: ignore[no-untyped-def]
+    run_sql(connection, postgresql=POSTGRES_UP, sqlite=SQLITE_UP)
 
 
 def remove(connection) -> None:  # type: ignore[no-untyped-def]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_DOWN)
-        elif connection.vendor == "sqlite":
-            for statement in SQLITE_DOWN:
-                cursor.execute(statement)
+    run_sql(connection, postgresql=POSTGRES_DOWN, sqlite=SQLITE_DOWN)

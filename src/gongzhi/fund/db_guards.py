@@ -4,6 +4,8 @@ Used by the migration, and by the test fixture that must empty a SQLite database
 transactional tests (Django's flush deletes row by row, which the triggers refuse).
 """
 
+from gongzhi.core.db_guards import run_sql
+
 TABLES = ("fund_entry", "fund_line")
 
 POSTGRES_UP = """
@@ -32,18 +34,8 @@ SQLITE_DOWN = [
 
 
 def install(connection) -> None:  # type: ignore[no-untyped-def]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_UP)
-        elif connection.vendor == "sqlite":
-            for statement in SQLITE_UP:
-                cursor.execute(statement)
+    run_sql(connection, postgresql=POSTGRES_UP, sqlite=SQLITE_UP)
 
 
 def remove(connection) -> None:  # type: ignore[no-untyped-def]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_DOWN)
-        elif connection.vendor == "sqlite":
-            for statement in SQLITE_DOWN:
-                cursor.execute(statement)
+    run_sql(connection, postgresql=POSTGRES_DOWN, sqlite=SQLITE_DOWN)
