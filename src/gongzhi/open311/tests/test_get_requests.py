@@ -242,7 +242,7 @@ def test_no_get_ever_shows_the_reporter_or_the_contact(o311, key, file_case, age
         on_behalf_of=User.objects.get(username="zhangwei"),
         contact_name="欧阳娜娜",
         contact_phone="13712345678",
-        contact_detail="住3单元502，白天不在家，电话13812348765",
+        contact_detail="住3单元七〇二室，白天不在家，电话13812348765",
         description="楼下噪音，欧阳娜娜联系我13812348765，身份证510106199001011234",
         reporter_may_be_named=True,
     )
@@ -250,7 +250,7 @@ def test_no_get_ever_shows_the_reporter_or_the_contact(o311, key, file_case, age
         "欧阳娜娜",
         "13712345678",
         "13812348765",
-        "502",
+        "七〇二室",  # the flat: a plain "502" could be part of a case number
         "510106199001011234",
         "张伟",
         "13900001001",  # the reporter's own phone
