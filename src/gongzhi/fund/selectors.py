@@ -121,6 +121,20 @@ def expense_list(*, fund: Fund, state: str | None = None) -> list[Expense]:
     return list(expenses_annotated(queryset).order_by("-created_at", "-pk"))
 
 
+def receipt_get(*, viewer: Any, receipt_id: int) -> Receipt:
+    """A receipt, to those who may see its fund's ledger (receipts are not public files)."""
+    receipt = (
+        Receipt.objects.filter(
+            permissions.place_q(viewer, "fund.view", "expense__fund__place"), pk=receipt_id
+        )
+        .select_related("expense")
+        .first()
+    )
+    if receipt is None:
+        raise NotFound()
+    return receipt
+
+
 def expense_get(*, viewer: Any, expense_id: int) -> Expense:
     expense = (
         expenses_annotated(

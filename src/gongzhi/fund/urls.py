@@ -16,5 +16,6 @@ urlpatterns = [
         name="entry_reverse",
     ),
     path("expenses/<int:expense_id>/", views.expense_detail, name="expense"),
+    path("receipts/<int:receipt_id>/", views.receipt_file, name="receipt"),
     path("expenses/<int:expense_id>/<slug:name>/", views.expense_step, name="expense_step"),
 ]

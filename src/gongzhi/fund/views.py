@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -153,6 +153,20 @@ def _expense(request: HttpRequest, expense_id: int) -> Expense:
         return selectors.expense_get(viewer=request.user, expense_id=expense_id)
     except NotFound:
         raise Http404 from None
+
+
+@login_required
+@require_GET
+def receipt_file(request: HttpRequest, receipt_id: int) -> FileResponse:
+    """A receipt's file, to those who may see the fund's ledger (uploads are not public)."""
+    try:
+        receipt = selectors.receipt_get(viewer=request.user, receipt_id=receipt_id)
+    except NotFound:
+        raise Http404 from None
+    response = FileResponse(receipt.file.open("rb"), content_type=receipt.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

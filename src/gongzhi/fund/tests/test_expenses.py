@@ -185,3 +185,20 @@ def test_every_change_is_audited(fund, building_head, worker):
         "fund.expense_approve",
         "fund.expense_pay",
     }
+
+
+def test_a_receipt_is_served_only_to_those_who_see_the_ledger(
+    client, fund, building_head, worker, outsider
+):
+    receipt = submitted(fund, building_head, receipts=[png()]).receipts.get()
+    url = f"/funds/receipts/{receipt.pk}/"
+    assert client.get(url).status_code == 302  # to the log-in page
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(worker)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert "private" in response["Cache-Control"]
+    page = client.get(f"/funds/expenses/{receipt.expense_id}/").content.decode()
+    assert url in page and "/media/" not in page
