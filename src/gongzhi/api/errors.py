@@ -15,6 +15,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -122,6 +123,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         exc = TooLarge()
+    elif isinstance(exc, OverflowError | DataError):
+        # A number or text the database cannot hold (an id beyond 64 bits on SQLite, a value
+        # out of a column's range on PostgreSQL): the input is at fault, not the server.
+        exc = exceptions.ValidationError(
+            _("A value is out of the range the system can store."), code="invalid"
+        )
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response

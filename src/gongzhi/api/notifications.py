@@ -13,6 +13,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from gongzhi.api.schema import Documented, error_response
+from gongzhi.api.serializers import MAX_ID
 from gongzhi.api.views import query_params
 from gongzhi.core import notifications
 from gongzhi.core.models import Notification, NotificationChannel
@@ -45,7 +46,7 @@ class NotificationPageSerializer(serializers.Serializer[Any]):
 
 class MarkReadSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=500,
         help_text="The notifications to mark read; leave out to mark all of them read.",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import DataError
 from django.test import Client
 
+from gongzhi.api.errors import exception_handler
 from gongzhi.api.tests.conftest import assert_error
 from gongzhi.places.models import Place
 
@@ -62,3 +64,19 @@ def test_an_unreadable_body_is_415_in_the_api_format(api, demo):
     response = api.post("/api/v1/auth/token/", "username=x", content_type="text/plain")
 
     assert_error(response, 415, "unsupported_media_type")
+
+
+@pytest.mark.parametrize("ids", [[2**64], [2**63]])
+def test_an_id_beyond_64_bits_is_invalid_not_a_500(api_as, resident, ids):
+    response = api_as(resident).post("/api/v1/notifications/read/", {"ids": ids}, format="json")
+
+    assert_error(response, 400, "invalid")
+
+
+@pytest.mark.parametrize("error", [OverflowError("int too large"), DataError("out of range")])
+def test_a_value_the_database_cannot_hold_is_a_400_not_a_500(error):
+    """Fields without a bound of their own: the API's error handler answers for the database."""
+    response = exception_handler(error, {})
+
+    assert response is not None and response.status_code == 400
+    assert response.data["code"] == "invalid"
