@@ -21,7 +21,7 @@ from gongzhi.core.errors import NotFound
 from gongzhi.core.masking import mask_name, mask_text
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
-from gongzhi.places.selectors import subtree_range
+from gongzhi.places.selectors import ancestor_chains, subtree_range
 
 PUBLIC_LEVELS = {PlaceLevel.CITY, PlaceLevel.DISTRICT, PlaceLevel.STREET, PlaceLevel.COMMUNITY}
 
@@ -73,14 +73,11 @@ class PublicCase:
 
 def _courtyard_labels(places: list[Place]) -> dict[int, str]:
     """Each place named at courtyard level at most: "中加水岸小区", not its building (one query)."""
-    paths = {path for p in places for path in [*p.ancestor_paths(), p.path]}
-    by_path = {
-        p.path: p
-        for p in Place.objects.filter(path__in=paths).only("path", "name", "level", "depth")
-    }
+    by_id = {place.pk: place for place in places}
     labels = {}
-    for place in places:
-        chain = [by_path[path] for path in [*place.ancestor_paths(), place.path] if path in by_path]
+    for place_id, ancestors in ancestor_chains(places).items():
+        place = by_id[place_id]
+        chain = [*ancestors, place]
         courtyard = next((p for p in chain if p.level == PlaceLevel.COURTYARD), None)
         community = next((p for p in chain if p.level == PlaceLevel.COMMUNITY), None)
         parts = [p.name for p in (community, courtyard) if p is not None]

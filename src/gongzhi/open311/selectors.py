@@ -26,6 +26,7 @@ from gongzhi.core.models import AuditEntry
 from gongzhi.open311.formats import w3c
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
+from gongzhi.places.selectors import ancestor_chains
 
 CLOSED_STATES = frozenset(CaseState.values) - OPEN_STATES
 # Levels shown in a public address: down to the courtyard, never the building.
@@ -223,12 +224,12 @@ def public_addresses(places: Iterable[Place]) -> dict[int, tuple[str, str]]:
     """place id → (address, address_id) as the public sees it: down to the courtyard, never the
     building; general to specific, as Chinese addresses are written (成都市 金牛区 … 中加水岸小区).
     One query for all."""
-    places = list({p.pk: p for p in places}.values())
-    paths = {path for p in places for path in p.ancestor_paths()}
-    ancestors = {a.path: a for a in Place.objects.filter(path__in=paths)} if paths else {}
+    places = list(places)
+    by_id = {place.pk: place for place in places}
     addresses = {}
-    for place in places:
-        chain = [ancestors[p] for p in place.ancestor_paths() if p in ancestors] + [place]
+    for place_id, ancestors in ancestor_chains(places).items():
+        place = by_id[place_id]
+        chain = [*ancestors, place]
         public = [p for p in chain if p.level in PUBLIC_LEVELS] or [place]
         addresses[place.pk] = (" ".join(p.name for p in public), str(public[-1].pk))
     return addresses

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from shapely.geometry import Point, shape
 
@@ -32,6 +34,21 @@ def place_subtree(*, place: Place, include_self: bool = True) -> QuerySet[Place]
 def place_ancestors(*, place: Place) -> QuerySet[Place]:
     """The chain from the root down to the parent of `place` (one query on the path index)."""
     return Place.objects.filter(path__in=place.ancestor_paths()).order_by("depth")
+
+
+def ancestor_chains(places: Iterable[Place]) -> dict[int, list[Place]]:
+    """place id → its ancestors, root first (without the place itself); one query for all."""
+    places = list({place.pk: place for place in places}.values())
+    paths = {path for place in places for path in place.ancestor_paths()}
+    found = (
+        {a.path: a for a in Place.objects.filter(path__in=paths).only("path", "name", "level")}
+        if paths
+        else {}
+    )
+    return {
+        place.pk: [found[path] for path in place.ancestor_paths() if path in found]
+        for place in places
+    }
 
 
 def place_children(*, place: Place | None) -> QuerySet[Place]:

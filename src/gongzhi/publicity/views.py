@@ -23,7 +23,7 @@ from gongzhi.core import clock, permissions
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
-from gongzhi.places.selectors import subtree_range
+from gongzhi.places.selectors import place_ancestors, subtree_range
 from gongzhi.publicity import forms as f
 from gongzhi.publicity import periods, selectors, services, workflow
 from gongzhi.publicity.choices import NoticeState, ProjectStatus
@@ -250,7 +250,7 @@ def programme(request: HttpRequest) -> HttpResponse:
         "publicity/programme.html",
         {
             "place": place,
-            "ancestors": Place.objects.filter(path__in=place.ancestor_paths()).order_by("depth"),
+            "ancestors": place_ancestors(place=place),
             "totals": totals,
             "areas": areas,
             "projects": projects,

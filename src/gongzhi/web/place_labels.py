@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
+from gongzhi.places.selectors import ancestor_chains
 
 # Levels named together with the place itself, and levels that say where it lies.
 LOCAL_LEVELS = frozenset(
@@ -28,17 +29,12 @@ class PlaceLabel:
 
 def place_labels(places: Iterable[Place]) -> dict[int, PlaceLabel]:
     """place id → its label; one query whatever the number of places."""
-    places = list({place.pk: place for place in places}.values())
-    paths = {path for place in places for path in place.ancestor_paths()}
-    ancestors = (
-        {a.path: a for a in Place.objects.filter(path__in=paths).only("path", "name", "level")}
-        if paths
-        else {}
-    )
+    places = list(places)
+    by_id = {place.pk: place for place in places}
     labels = {}
-    for place in places:
-        chain = [ancestors[path] for path in place.ancestor_paths() if path in ancestors]
+    for place_id, chain in ancestor_chains(places).items():
+        place = by_id[place_id]
         local = [a.name for a in chain if a.level in LOCAL_LEVELS]
         within = [a.name for a in chain if a.level in WITHIN_LEVELS]
-        labels[place.pk] = PlaceLabel(name=" ".join([*local, place.name]), within=" ".join(within))
+        labels[place_id] = PlaceLabel(name=" ".join([*local, place.name]), within=" ".join(within))
     return labels
