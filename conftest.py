@@ -31,6 +31,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _ensure_demo()
 
 
+@pytest.fixture(autouse=True)
+def _process_caches():
+    """What an app server remembers in memory (the intake's categories and places, API tokens)
+    would outlive a test's rolled-back transaction: forgotten after each test."""
+    yield
+    from gongzhi.api import authentication
+    from gongzhi.cases import intake
+
+    intake.caches_clear()
+    authentication.forget()
+
+
 @pytest.fixture
 def demo(db):
     """The demo's places, units and people (成都市's divisions plus a few courtyards and people),

@@ -8,8 +8,11 @@ again by the HTTP part. `--only scale` reuses it (and the cases already generate
 Everything is measured in the same run on the same machine, and printed as ratios against a
 floor measured alongside:
 - HTTP: the production server (`gongzhi serve`, gunicorn) with wrk on loopback (8 connections).
-  Floor: a view on the same server that inserts one row. Intake: POST /api/v1/cases/ (a
-  resident's report: validation, routing, deadlines, timeline, audit, notifications).
+  Floor: a view on the same server that inserts one row. Intake: POST /api/v1/cases/ with
+  `Prefer: respond-async` (a resident's report checked and queued, 202; cases/intake.py), and
+  the same report registered at once (validation, routing, deadlines, timeline, audit,
+  notifications; 201). Then one worker process registers the queue for as many seconds, and
+  its rate is printed.
 - Scale (PostgreSQL): N synthetic cases are generated in SQL, then a unit's first queue page
   (selectors.case_queue) and the dashboard (three rates per unit over a district) are timed
   in-process; floor: fetching one case by primary key.
@@ -37,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 BENCH_DB = os.environ.get("GONGZHI_BENCH_DB", "gongzhi_bench")
+ASYNC = "respond-async"
 
 
 def free_port() -> int:
@@ -119,8 +123,8 @@ print(json.dumps({"token": token.key, "place": place.pk, "category": Category.ob
     return json.loads(out.strip().splitlines()[-1])
 
 
-def wrk(url: str, body: str, token: str, seconds: int) -> dict[str, float]:
-    env = {**os.environ, "BENCH_BODY": body, "BENCH_TOKEN": token}
+def wrk(url: str, body: str, token: str, seconds: int, prefer: str = "") -> dict[str, float]:
+    env = {**os.environ, "BENCH_BODY": body, "BENCH_TOKEN": token, "BENCH_PREFER": prefer}
     result = subprocess.run(
         [
             "wrk",
@@ -201,22 +205,60 @@ def http_bench(db: str, seconds: int, workers: int) -> None:
             ensure_ascii=False,
         )
         wrk(f"{base}/bench/floor/", "{}", "", 2)  # warm up both
-        wrk(f"{base}/api/v1/cases/", report, info["token"], 2)
+        wrk(f"{base}/api/v1/cases/", report, info["token"], 2, ASYNC)
         floor = wrk(f"{base}/bench/floor/", '{"a": 1}', "", seconds)
-        intake = wrk(f"{base}/api/v1/cases/", report, info["token"], seconds)
-    finally:
+        intake = wrk(f"{base}/api/v1/cases/", report, info["token"], seconds, ASYNC)
+        sync = wrk(f"{base}/api/v1/cases/", report, info["token"], seconds)
         server.terminate()
         server.wait(timeout=30)
+        registration = register_queued(env, seconds)
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
     print(
         f"\n== HTTP on {db} (gunicorn {workers} workers, wrk 2 threads × 8 connections, {seconds} s)"
     )
-    for name, r in (("floor (insert one row)", floor), ("intake (POST /api/v1/cases/)", intake)):
+    for name, r in (
+        ("floor (insert one row)", floor),
+        ("intake (queued, respond-async)", intake),
+        ("report registered at once", sync),
+    ):
         print(
             f"{name:32} {r['rps']:8.0f} req/s   p50 {r['p50']:7.2f} ms   p99 {r['p99']:7.2f} ms   non-2xx {r['errors']:.0f}"
             f"   timeouts {r['timeouts']:.0f}"
         )
     print(f"intake / floor = {intake['rps'] / floor['rps']:.2f}  (target ≥ 0.70)")
+    print(f"registered at once / floor = {sync['rps'] / floor['rps']:.2f}")
+    print(
+        f"worker registering queued reports: {registration['rate']:.0f} cases/s "
+        f"(one process, {registration['registered']:.0f} in {registration['seconds']:.1f} s, "
+        f"{registration['rejected']:.0f} rejected; {registration['left']:.0f} still queued)"
+    )
+
+
+def register_queued(env: dict[str, str], seconds: int) -> dict[str, float]:
+    """What one worker process registers of the queue in `seconds` (the worker's own loop)."""
+    script = f"""
+import json, time
+from gongzhi.cases.intake import intake_register_queued
+from gongzhi.cases.models import Intake
+done = {{"registered": 0, "rejected": 0}}
+start = time.perf_counter()
+while time.perf_counter() - start < {seconds}:
+    step = intake_register_queued(limit=50)
+    for key in done:
+        done[key] += step[key]
+    if not sum(step.values()):
+        break
+elapsed = time.perf_counter() - start
+left = Intake.objects.filter(state="queued").count()
+print(json.dumps({{**done, "seconds": elapsed, "left": left,
+                   "rate": done["registered"] / elapsed}}))
+"""
+    out = manage(env, "shell", "-c", script)
+    return {k: float(v) for k, v in json.loads(out.strip().splitlines()[-1]).items()}
 
 
 def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]

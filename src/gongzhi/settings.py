@@ -238,7 +238,7 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "gongzhi.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -362,6 +362,9 @@ GONGZHI_PUBLIC_HIDDEN_NATURES = envlist("GONGZHI_PUBLIC_HIDDEN_NATURES", "tip_of
 GONGZHI_API_RATE_USER = env("GONGZHI_API_RATE_USER", "600/60")
 GONGZHI_API_RATE_ANON = env("GONGZHI_API_RATE_ANON", "120/60")
 GONGZHI_API_RATE_WRITE = env("GONGZHI_API_RATE_WRITE", "60/60")
+# Seconds an app server remembers whose an API token is (api/authentication.py); 0: ask the
+# database on every request. A revoked token stops working in the other processes after this.
+GONGZHI_API_TOKEN_CACHE_SECONDS = envint("GONGZHI_API_TOKEN_CACHE_SECONDS", 10)
 # The largest body of one request (JSON, form or multipart with photos): 413 above it.
 GONGZHI_API_MAX_BODY_BYTES = envint("GONGZHI_API_MAX_BODY_MB", 50) * 1_000_000
 # CORS: origins whose browser pages may call the API and Open311 (none by default).

@@ -14,3 +14,5 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # endpoint's own queries, so the limits are off here and on in the tests of the limits
 # (api/tests/test_limits.py and test_contract.py set them explicitly).
 GONGZHI_API_RATE_USER = GONGZHI_API_RATE_ANON = GONGZHI_API_RATE_WRITE = ""
+# Tests count an endpoint's queries: tokens are read every time (the cache has its own tests).
+GONGZHI_API_TOKEN_CACHE_SECONDS = 0

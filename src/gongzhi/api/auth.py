@@ -16,7 +16,6 @@ from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -24,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gongzhi.api import serializers as api_serializers
+from gongzhi.api.authentication import TokenAuthentication
 from gongzhi.api.errors import InvalidCredentials, LockedOut
 from gongzhi.api.schema import Documented, error_response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.authentication import SessionAuthentication
@@ -83,3 +84,19 @@ class Documented:
     """Mixin for API views: their operations document their error responses (ApiSchema)."""
 
     schema: ViewInspector | None = ApiSchema()
+
+
+class LocalTimeFieldExtension(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """A time of day (a shift's start, say) is local Beijing time without an offset, "14:00:00".
+    OpenAPI's `format: time` is RFC 3339's full-time, which needs an offset, so validators
+    (and schemathesis) rightly refused the API's own answers: a pattern says what they are."""
+
+    target_class = "rest_framework.fields.TimeField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        return {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+            "description": str(_("A time of day in Beijing time, HH:MM[:SS].")),
+            "example": "14:00:00",
+        }

@@ -16,6 +16,7 @@ from gongzhi.cases.models import (
     Category,
     CategoryQuestion,
     ExtensionRequest,
+    Intake,
     RoutingRule,
     SupervisionNote,
     TimeLimit,
@@ -146,3 +147,13 @@ class SupervisionNoteAdmin(CaseAdmin):
     list_filter = []
     search_fields = ["case__number", "note"]
     list_select_related = ["case", "unit", "author"]
+
+
+@admin.register(Intake)
+class IntakeAdmin(CaseAdmin):
+    """The intake queue, for operators: what waits, and what could not be registered and why."""
+
+    list_display = ["id", "state", "actor", "received_at", "processed_at", "case"]
+    list_filter = ["state"]
+    search_fields = ["case__number"]
+    list_select_related = ["actor", "case"]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("categories/", apis.CategoryTree.as_view(), name="category-list"),
     path("cases/", apis.CaseListCreate.as_view(), name="case-list"),
     path("cases/<int:pk>/", apis.CaseDetail.as_view(), name="case-detail"),
+    path("intake/<uuid:pk>/", apis.IntakeDetail.as_view(), name="intake-detail"),
     path("cases/<int:pk>/dispatch/", apis.CaseDispatch.as_view(), name="case-dispatch"),
     path("cases/<int:pk>/reroute/", apis.CaseReroute.as_view(), name="case-reroute"),
     path("cases/<int:pk>/accept/", apis.CaseAccept.as_view(), name="case-accept"),

@@ -8,10 +8,12 @@ or 409 `invalid_transition` (not now), the service 400 with the fields at fault.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -29,8 +31,9 @@ from gongzhi.accounts.selectors import unit_list
 from gongzhi.api.errors import ErrorSerializer
 from gongzhi.api.schema import Documented
 from gongzhi.api.views import place_param, query_params
-from gongzhi.cases import public, routing, selectors, services, workflow
+from gongzhi.cases import intake, public, routing, selectors, services, workflow
 from gongzhi.cases import serializers as s
+from gongzhi.cases.choices import Channel
 from gongzhi.cases.models import (
     Case,
     Category,
@@ -229,14 +232,73 @@ class CaseListCreate(Documented, APIView):
         "answered at once in `fields` (answers as `answers.<code>`); nothing is kept then. The "
         "case is routed at once.",
         request=s.CaseReportSerializer,
-        responses={201: s.CaseDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Prefer",
+                str,
+                OpenApiParameter.HEADER,
+                description="`respond-async` (RFC 7240): don't wait for the case. A resident's "
+                "own report (channel web or api, no photos) is checked, queued and answered "
+                "with 202 and header `Preference-Applied: respond-async`; `Location` is the "
+                "queued report, which shows its case once the worker has registered it "
+                "(usually within seconds). Other reports are answered with 201 as usual.",
+            )
+        ],
+        responses={201: s.CaseDetailSerializer, 202: s.IntakeSerializer},
     )
     def post(self, request: Request) -> Response:
+        if _may_queue(request):
+            return _queue_report(request)
         data = _parse(s.CaseReportSerializer, request)
         case = services.case_report(actor=_user(request), **data)
         body = _case_after_step(request, case.pk)
         headers = {"Location": body["url"]}
         return Response(body, status=status.HTTP_201_CREATED, headers=headers)
+
+
+def _prefers_async(request: Request) -> bool:
+    """Whether the Prefer header (RFC 7240) asks for respond-async."""
+    header = request.headers.get("Prefer", "")
+    return any(
+        item.split(";", 1)[0].split("=", 1)[0].strip().lower() == "respond-async"
+        for item in header.split(",")
+    )
+
+
+def _may_queue(request: Request) -> bool:
+    """respond-async is applied to a resident's own report without photos; other reports are
+    registered at once (a preference may be ignored)."""
+    if not _prefers_async(request) or request.FILES:
+        return False
+    data = request.data
+    return (
+        hasattr(data, "get")
+        and str(data.get("channel", Channel.WEB)) in intake.OWN_CHANNELS
+        and data.get("on_behalf_of") in (None, "")
+    )
+
+
+def _queue_report(request: Request) -> Response:
+    data = _parse(s.IntakeReportSerializer, request)
+    for unused in ("photos", "on_behalf_of"):
+        data.pop(unused, None)
+    queued = intake.intake_accept(actor=_user(request), place_id=data.pop("place"), **data)
+    body = s.IntakeSerializer(queued, context={"request": request}).data
+    headers = {"Location": body["url"], "Preference-Applied": "respond-async"}
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+
+class IntakeDetail(Documented, APIView):
+    @extend_schema(
+        summary="A queued report",
+        description="A report sent with `Prefer: respond-async`: `queued` until the worker "
+        "registers it, then `registered` with its case (`case.url`), or `rejected` with the "
+        "reasons in `errors`. Only its sender sees it (404 for anyone else).",
+        responses={200: s.IntakeSerializer},
+    )
+    def get(self, request: Request, pk: uuid.UUID) -> Response:
+        queued = intake.intake_get(viewer=request.user, intake_id=pk)
+        return Response(s.IntakeSerializer(queued, context={"request": request}).data)
 
 
 class CaseDetail(Documented, APIView):

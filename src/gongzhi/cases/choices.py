@@ -107,3 +107,11 @@ class CloseReason(models.TextChoices):
     RATED = "rated", _("Rated by the resident")
     NO_RESPONSE = "no_response", _("No response to the follow-up")
     MERGED = "merged", _("Merged into another case as a duplicate")
+
+
+class IntakeState(models.TextChoices):
+    """A report accepted into the intake queue (cases/intake.py), until the worker registers it."""
+
+    QUEUED = "queued", _("Queued")
+    REGISTERED = "registered", _("Registered")
+    REJECTED = "rejected", _("Rejected")

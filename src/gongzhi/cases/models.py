@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,7 @@ from gongzhi.cases.choices import (
     CloseReason,
     DissatisfactionReason,
     ExtensionState,
+    IntakeState,
     LimitUnit,
     Nature,
     QuestionType,
@@ -467,6 +470,56 @@ class CaseFollower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.case_id}"
+
+
+class Intake(models.Model):
+    """A report accepted into the intake queue: checked and stored in one INSERT when the client
+    asks not to wait (`Prefer: respond-async`); the worker registers it as a case (cases/intake.py).
+
+    `report` holds the checked fields (ids and text), exactly what `services.case_report` takes.
+    Only the person who sent it sees it; its case is registered once, in the transaction that
+    marks it registered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="intakes",
+        verbose_name=_("sent by"),
+    )
+    received_at = models.DateTimeField(_("received at"))
+    report = models.JSONField(_("report"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=IntakeState.choices, default=IntakeState.QUEUED
+    )
+    case = models.OneToOneField(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="intake",
+        verbose_name=_("case"),
+    )
+    # Why it could not be registered, by field (as a synchronous report would have answered).
+    errors = models.JSONField(_("errors"), default=dict, blank=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # Rounds of the worker in which registering it failed unexpectedly (see intake.MAX_ATTEMPTS).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("queued report")
+        verbose_name_plural = _("queued reports")
+        indexes = [
+            # The worker's claim: the oldest queued first; a small index, as rows leave it.
+            models.Index(
+                fields=["received_at"],
+                condition=Q(state="queued"),
+                name="cases_intake_queued",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.state})"
 
 
 class RoutingModel(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,11 +15,17 @@ from gongzhi.cases.models import Category, CategoryQuestion
 from gongzhi.core.errors import InvalidInput
 
 
-def questions_for(category: Category) -> list[CategoryQuestion]:
+def questions_for(
+    category: Category, rows: Iterable[CategoryQuestion] | None = None
+) -> list[CategoryQuestion]:
     """The category's questions and those of its ancestors (a child inherits; its own question
-    with the same code wins), the ancestors' first."""
+    with the same code wins), the ancestors' first. `rows`: questions already loaded (any
+    categories'); otherwise they are read."""
     lineage = category.lineage_ids()
-    rows = CategoryQuestion.objects.filter(category_id__in=lineage)
+    if rows is None:
+        rows = CategoryQuestion.objects.filter(category_id__in=lineage)
+    else:
+        rows = [q for q in rows if q.category_id in lineage]
     by_code: dict[str, CategoryQuestion] = {}
     for question in sorted(rows, key=lambda q: (-lineage.index(q.category_id), q.order)):
         by_code[question.code] = question
@@ -71,15 +78,20 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
 
-def clean_answers(category: Category, answers: dict[str, Any]) -> dict[str, Any]:
-    """Typed answers keyed by question code; unknown codes are refused, required ones enforced."""
-    questions = {q.code: q for q in questions_for(category)}
+def clean_answers(
+    category: Category,
+    answers: dict[str, Any],
+    questions: list[CategoryQuestion] | None = None,
+) -> dict[str, Any]:
+    """Typed answers keyed by question code; unknown codes are refused, required ones enforced.
+    `questions`: the category's (from `questions_for`), if already at hand."""
+    by_code = {q.code: q for q in (questions_for(category) if questions is None else questions)}
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
     for code in answers:
-        if code not in questions:
+        if code not in by_code:
             errors[f"answers.{code}"] = [_("No such question in this category.")]
-    for code, question in questions.items():
+    for code, question in by_code.items():
         value = answers.get(code)
         if _empty(value):
             if question.required:

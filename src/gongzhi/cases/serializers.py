@@ -27,6 +27,7 @@ from gongzhi.cases.choices import (
     Channel,
     DissatisfactionReason,
     ExtensionState,
+    IntakeState,
     Nature,
     Rating,
     ReturnReason,
@@ -615,17 +616,13 @@ class CaseFilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
         return value
 
 
-class CaseReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """A report (受理). JSON, or a multipart form when photos come along."""
+class ReportFieldsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """What every report says, however it comes in."""
 
-    category = CategoryField(help_text="The category's code (e.g. property.elevator) or id.")
     nature = serializers.ChoiceField(choices=Nature.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     title = serializers.CharField(max_length=80)
     description = serializers.CharField(max_length=4000)
-    place = serializers.PrimaryKeyRelatedField(
-        queryset=Place.objects.all(), help_text="Where: a place's id (building, courtyard, …)."
-    )
     answers = AnswersField(required=False, default=dict)
     latitude = coordinate(90)
     longitude = coordinate(180)
@@ -646,6 +643,21 @@ class CaseReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reporter_may_be_named = serializers.BooleanField(
         default=False, help_text="Whether the handling unit may see who reported."
     )
+
+    def validate_latitude(self, value: Decimal | None) -> Decimal | None:
+        return _round6(value)
+
+    def validate_longitude(self, value: Decimal | None) -> Decimal | None:
+        return _round6(value)
+
+
+class CaseReportSerializer(ReportFieldsSerializer):
+    """A report (受理). JSON, or a multipart form when photos come along."""
+
+    category = CategoryField(help_text="The category's code (e.g. property.elevator) or id.")
+    place = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), help_text="Where: a place's id (building, courtyard, …)."
+    )
     channel = serializers.ChoiceField(
         choices=Channel.choices,
         default=Channel.WEB,
@@ -665,12 +677,6 @@ class CaseReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
             raise serializers.ValidationError(_("Unknown channel."))
         return value
 
-    def validate_latitude(self, value: Decimal | None) -> Decimal | None:
-        return _round6(value)
-
-    def validate_longitude(self, value: Decimal | None) -> Decimal | None:
-        return _round6(value)
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("on_behalf_of") is not None and attrs["channel"] not in STAFF_CHANNELS:
             raise serializers.ValidationError(
@@ -681,6 +687,61 @@ class CaseReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
                 }
             )
         return attrs
+
+
+class CatalogCategoryField(CategoryField):
+    """A category by code or id, from the intake's per-process catalog (no query)."""
+
+    def to_internal_value(self, data: Any) -> Category:
+        from gongzhi.cases.intake import catalog
+
+        value = str(data).strip()
+        known = catalog()
+        if value.isdigit() and len(value) <= 19:
+            category = known.by_id.get(int(value))
+        else:
+            category = known.by_code.get(value)
+        if category is None:
+            self.fail("does_not_exist", slug_name="code", value=value.replace("\x00", "")[:60])
+        return category
+
+
+class IntakeReportSerializer(ReportFieldsSerializer):
+    """A resident's own report for the intake queue, read without queries: the category from
+    the per-process catalog, the place's id as given (the service checks that it exists)."""
+
+    category = CatalogCategoryField(help_text="The category's code (e.g. property.elevator) or id.")
+    place = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Where: a place's id (building, courtyard, …)."
+    )
+    channel = serializers.ChoiceField(
+        choices=[(c, Channel(c).label) for c in (Channel.WEB, Channel.API)], default=Channel.WEB
+    )
+
+
+class IntakeCaseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:case-detail", read_only=True)
+
+
+class IntakeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A queued report: `queued` until the worker registers it, then `registered` with its
+    case, or `rejected` with the reasons by field. (A plain serializer: it answers every
+    queued report, and a model serializer's field building would be most of that answer.)"""
+
+    id = serializers.UUIDField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:intake-detail", read_only=True)
+    state = serializers.ChoiceField(choices=IntakeState.choices, read_only=True)
+    received_at = serializers.DateTimeField(read_only=True)
+    processed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    case = IntakeCaseSerializer(read_only=True, allow_null=True)
+    # DRF pops declared fields off the class, so this does not shadow Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        read_only=True,
+        help_text="Why it could not be registered, by field (rejected only).",
+    )
 
 
 class DispatchSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -36,6 +36,7 @@ from gongzhi.cases.models import (
     CaseFollower,
     CasePhoto,
     Category,
+    CategoryQuestion,
     ExtensionRequest,
     FollowUp,
     SupervisionNote,
@@ -128,7 +129,7 @@ def _tell_followers(case: Case, event: CaseEvent) -> None:
                 "title": public_text(case.title, names),
                 "step": public_text(event.public_note, names) or case.get_state_display(),
             },
-            url=public_case_url(case) or _case_url(case),
+            url=public_case_url(case) or case_url(case),
         )
 
 
@@ -171,18 +172,18 @@ def _dispatchers(place: Place) -> list[User]:
     return list(User.objects.filter(is_active=True, grants__in=grants).distinct())
 
 
-def _case_url(case: Case) -> str:
+def case_url(case: Case) -> str:
     return f"/cases/{case.pk}/"
 
 
 def _tell_unit(unit: Unit | None, case: Case, *, kind: str, title: str, body: str = "") -> None:
     """Notify every active member of `unit` about `case`."""
-    notify(recipients=_unit_members(unit), kind=kind, title=title, body=body, url=_case_url(case))
+    notify(recipients=_unit_members(unit), kind=kind, title=title, body=body, url=case_url(case))
 
 
 def _tell_reporter(case: Case, kind: str, title: str) -> None:
     if case.reporter_id:
-        notify(recipients=[case.reporter], kind=kind, title=title, url=_case_url(case))
+        notify(recipients=[case.reporter], kind=kind, title=title, url=case_url(case))
 
 
 def _set_deadlines(case: Case, start: dt.datetime) -> None:
@@ -198,38 +199,21 @@ def _new_number(at: dt.datetime) -> str:
 # ---------------------------------------------------------------- intake
 
 
-def case_report(
+def check_report(
     *,
-    actor: User,
     channel: str,
     category: Category,
     nature: str,
+    urgency: str,
     title: str,
     description: str,
-    place: Place,
-    urgency: str = Urgency.NORMAL,
-    answers: dict[str, Any] | None = None,
-    latitude: Decimal | None = None,
-    longitude: Decimal | None = None,
-    address: str = "",
-    photos: Sequence[IO[bytes]] = (),
-    contact_name: str = "",
+    answers: dict[str, Any] | None,
     contact_phone: str = "",
-    contact_detail: str = "",
-    reporter_may_be_named: bool = False,
-    on_behalf_of: User | None = None,
-) -> Case:
-    """受理: a resident reports, or an agent or worker registers a case for a resident or from patrol.
-
-    Everything is validated before anything is written; the case is routed at once.
-    """
-    if not getattr(actor, "is_authenticated", False):
-        raise NotPermitted()
-    if channel in STAFF_CHANNELS:
-        permissions.require(actor, "case.register", place)
-        reporter = on_behalf_of
-    else:
-        reporter = actor
+    reporter: User | None = None,
+    questions: list[CategoryQuestion] | None = None,
+) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """A report's checks, for `case_report` and the intake queue alike: the errors by field, and
+    the clean title, description and answers. `questions`: the category's, if already at hand."""
     errors: dict[str, list[str]] = {}
     title, description = (title or "").strip(), (description or "").strip()
     if not title:
@@ -252,13 +236,63 @@ def case_report(
         contact_phone or (reporter and reporter.phone)
     ):
         errors["contact_phone"] = [_("Record how the resident can be reached.")]
-    if len(photos) > MAX_PHOTOS:
-        errors["photos"] = [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]
     try:
-        clean = clean_answers(category, answers or {})
+        clean = clean_answers(category, answers or {}, questions)
     except InvalidInput as exc:
         errors.update(exc.fields)
         clean = {}
+    return errors, {"title": title, "description": description, "answers": clean}
+
+
+def case_report(
+    *,
+    actor: User,
+    channel: str,
+    category: Category,
+    nature: str,
+    title: str,
+    description: str,
+    place: Place,
+    urgency: str = Urgency.NORMAL,
+    answers: dict[str, Any] | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    address: str = "",
+    photos: Sequence[IO[bytes]] = (),
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_detail: str = "",
+    reporter_may_be_named: bool = False,
+    on_behalf_of: User | None = None,
+    received_at: dt.datetime | None = None,
+) -> Case:
+    """受理: a resident reports, or an agent or worker registers a case for a resident or from patrol.
+
+    Everything is validated before anything is written; the case is routed at once.
+    `received_at`: when the report came in, if earlier than now (a report from the intake
+    queue, see cases/intake.py); the case counts as submitted then.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise NotPermitted()
+    if channel in STAFF_CHANNELS:
+        permissions.require(actor, "case.register", place)
+        reporter = on_behalf_of
+    else:
+        reporter = actor
+    errors, clean = check_report(
+        channel=channel,
+        category=category,
+        nature=nature,
+        urgency=urgency,
+        title=title,
+        description=description,
+        answers=answers,
+        contact_phone=contact_phone,
+        reporter=reporter,
+    )
+    title, description = clean["title"], clean["description"]
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]
     cleaned_photos = []
     for index, upload in enumerate(photos):
         try:
@@ -269,7 +303,7 @@ def case_report(
     if errors:
         raise InvalidInput(fields=errors)
 
-    now = clock.now()
+    now = received_at or clock.now()
     # One transaction; its audit entries (reported, dispatched) are chained with one head lock.
     with transaction.atomic(), audit_batch():
         case = Case(
@@ -285,7 +319,7 @@ def case_report(
             urgency=urgency,
             title=title,
             description=description,
-            answers=clean,
+            answers=clean["answers"],
             place=place,
             place_path=place.path,
             latitude=latitude,
@@ -364,7 +398,7 @@ def _dispatch(
                     recipients=_dispatchers(case.place),
                     kind="case.unrouted",
                     title=_("A case needs routing: %(title)s") % {"title": case.title},
-                    url=_case_url(case),
+                    url=case_url(case),
                 )
                 return
             raise InvalidInput(
@@ -525,7 +559,7 @@ def case_return(*, actor: User, case: Case, reason: str, note: str) -> Case:
             recipients=_dispatchers(case.place),
             kind="case.returned",
             title=_("Case returned, please re-route: %(title)s") % {"title": case.title},
-            url=_case_url(case),
+            url=case_url(case),
         )
         if case.needs_supervision:
             notify(
@@ -533,7 +567,7 @@ def case_return(*, actor: User, case: Case, reason: str, note: str) -> Case:
                 kind="case.returned_repeatedly",
                 title=_("Case returned %(n)d times: %(title)s")
                 % {"n": case.return_count, "title": case.title},
-                url=_case_url(case),
+                url=case_url(case),
             )
     return case
 
@@ -634,7 +668,7 @@ def _escalate(case: Case, *, actor: Any, note: str) -> Unit | None:
             recipients=_supervisors(case.place),
             kind="case.overdue_at_top",
             title=_("Overdue at the top level: %(title)s") % {"title": case.title},
-            url=_case_url(case),
+            url=case_url(case),
         )
         return None
     before = {"state": case.state, "unit": case.unit_id, "level": case.escalation_level}
@@ -682,7 +716,7 @@ def _escalate(case: Case, *, actor: Any, note: str) -> Unit | None:
         title=title,
     )
     notify(
-        recipients=_supervisors(case.place), kind="case.escalated", title=title, url=_case_url(case)
+        recipients=_supervisors(case.place), kind="case.escalated", title=title, url=case_url(case)
     )
     return target
 
@@ -750,7 +784,7 @@ def case_extension_request(
             recipients=_supervisors(case.place),
             kind="case.extension_requested",
             title=_("Extension asked for: %(title)s") % {"title": case.title},
-            url=_case_url(case),
+            url=case_url(case),
         )
     return request
 
@@ -873,7 +907,7 @@ def case_supervision_answer(
             recipients=[supervision.author],
             kind="case.supervision_answered",
             title=_("Your note was answered: %(title)s") % {"title": case.title},
-            url=_case_url(case),
+            url=case_url(case),
         )
     return supervision
 

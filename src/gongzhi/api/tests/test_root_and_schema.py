@@ -27,7 +27,7 @@ def _documented_paths() -> set[str]:
         assert isinstance(pattern, URLPattern)
         if pattern.name in NOT_OPERATIONS:
             continue
-        route = re.sub(r"<int:pk>", "{id}", str(pattern.pattern))
+        route = re.sub(r"<(?:\w+:)?pk>", "{id}", str(pattern.pattern))
         paths.add(f"/api/v1/{route}")
     return paths
 

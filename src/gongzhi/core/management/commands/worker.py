@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 import time
 from typing import Any
@@ -8,11 +9,17 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
+from gongzhi.cases.intake import intake_register_queued
 from gongzhi.core import schedule
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Run background tasks and the periodic jobs (deadline sweep, …). Run one or several."
+    help = (
+        "Register queued reports, run background tasks and the periodic jobs (deadline sweep, …). "
+        "Run one or several."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between polls")
@@ -38,7 +45,16 @@ class Command(BaseCommand):
                 for name in schedule.tick():
                     if options["verbosity"] > 1:
                         self.stdout.write(f"enqueued {name}")
+                # Reports queued with `Prefer: respond-async` become cases, a batch at a time
+                # so that tasks (notifications) keep flowing while a backlog drains.
+                try:
+                    busy = sum(intake_register_queued(limit=200).values()) == 200
+                except Exception:  # the database went away, say: log, wait, try again
+                    logger.exception("registering queued reports failed")
+                    busy = False
                 worker.run()  # batch mode: runs what is ready, then returns
+                if busy:
+                    continue
                 if options["once"]:
                     return
                 time.sleep(options["interval"])
