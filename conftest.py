@@ -16,6 +16,10 @@ import pytest
 from gongzhi.accounts.models import User
 from gongzhi.places.models import Place
 
+# The browser-test harness (Playwright, Chromium, axe-core): one plugin for the whole run, so a
+# single session-scoped Chromium serves every app's browser tests.
+pytest_plugins = ["gongzhi.testing.browser"]
+
 
 def _ensure_demo() -> None:
     from gongzhi.demo.loader import demo_load

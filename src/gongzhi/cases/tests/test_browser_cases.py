@@ -1,6 +1,6 @@
 """The case loop in a real browser: a resident reports on a phone; the property company accepts
 and resolves; the resident reads the resolution. Every page and every state the page reaches
-through htmx is checked with axe-core (web/tests/conftest.py).
+through htmx is checked with axe-core (gongzhi.testing.browser).
 
 These tests share the committed demo with the web shell's browser tests, so they remove the
 cases (and notifications) they made when they finish.
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,33 +24,15 @@ from gongzhi.cases.choices import CaseState
 from gongzhi.cases.models import Case, Category
 from gongzhi.core.models import Notification
 from gongzhi.places.models import Place
-from gongzhi.web.tests import conftest as harness
-from gongzhi.web.tests.conftest import assert_accessible
-from gongzhi.web.tests.test_browser import label, log_in
+from gongzhi.testing.browser import (
+    PHONE,
+    assert_accessible,
+    label,
+    log_in,
+    no_horizontal_scroll,
+)
 
 pytestmark = pytest.mark.browser
-
-# The web shell's browser harness (`visit` with axe-core, the committed demo), for this module.
-page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium for this module, closed at its end: Playwright's sync API runs one instance at a
-    time per thread, and the web shell's tests keep theirs for the rest of the session."""
-    if not os.path.exists(harness.CHROMIUM):
-        pytest.fail(f"no Chromium at {harness.CHROMIUM}: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=harness.CHROMIUM, headless=True, args=harness.CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -72,11 +52,6 @@ def png(size: tuple[int, int] = (64, 48)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (30, 120, 200)).save(out, "PNG")
     return out.getvalue()
-
-
-def no_horizontal_scroll(page: Any) -> None:
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url} is {width} px wide on a 360 px screen"
 
 
 def test_a_resident_reports_in_three_steps_on_a_phone(visit, page, made_here):

@@ -1,6 +1,6 @@
 """Consultation in a real browser: a resident asks on a phone; the volunteer on duty for the
 courtyard finds the question in the on-duty inbox and answers; the resident reads the answer and
-marks the question answered. Every page is checked with axe-core (web/tests/conftest.py).
+marks the question answered. Every page is checked with axe-core (gongzhi.testing.browser).
 
 These tests share the committed demo with the other browser tests, so they remove what they
 made (questions, the roster they may add, notifications) when they finish.
@@ -16,7 +16,6 @@ from django.db import connections
 from django.db.models import Max
 
 from gongzhi.accounts.models import User
-from gongzhi.cases.tests import test_browser_cases as browser_cases
 from gongzhi.consultation.choices import QuestionState
 from gongzhi.consultation.models import Question
 from gongzhi.core import clock
@@ -25,16 +24,9 @@ from gongzhi.duty import services as duty
 from gongzhi.duty.models import Roster
 from gongzhi.duty.selectors import on_duty_users
 from gongzhi.places.models import Place
-from gongzhi.web.tests import conftest as harness
-from gongzhi.web.tests.conftest import assert_accessible
-from gongzhi.web.tests.test_browser import label, log_in
+from gongzhi.testing.browser import PHONE, assert_accessible, label, log_in
 
 pytestmark = pytest.mark.browser
-
-page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
-# Chromium for this module, closed at its end (as in the cases' browser tests).
-browser = browser_cases.browser
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The duty pages in a real browser, each checked with axe-core (web/tests/conftest.py).
+"""The duty pages in a real browser, each checked with axe-core (gongzhi.testing.browser).
 
 They only read the committed demo (rosters, the registry, a pending swap), so nothing needs
 cleaning up.
@@ -11,16 +11,10 @@ from collections.abc import Iterator
 import pytest
 from django.db import connections
 
-from gongzhi.cases.tests import test_browser_cases as browser_cases
 from gongzhi.duty.models import Roster
-from gongzhi.web.tests import conftest as harness
-from gongzhi.web.tests.test_browser import label, log_in
+from gongzhi.testing.browser import label, log_in
 
 pytestmark = pytest.mark.browser
-
-page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
-# Chromium for this module, closed at its end (as the cases' browser tests do).
-browser = browser_cases.browser
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The fund's four eyes in a real browser: the community worker submits an expense, the street
 official approves it, and anyone reads it in the fund's public statement. Every page is checked
-with axe-core (web/tests/conftest.py). The expense is removed afterwards (it was never paid, so
+with axe-core (gongzhi.testing.browser). The expense is removed afterwards (it was never paid, so
 the append-only ledger holds nothing of it)."""
 
 from __future__ import annotations
@@ -10,17 +10,12 @@ from collections.abc import Iterator
 import pytest
 from django.db import connections
 
-from gongzhi.cases.tests import test_browser_cases
 from gongzhi.fund.choices import ExpenseState
 from gongzhi.fund.models import Expense, Fund
-from gongzhi.web.tests import conftest as harness
-from gongzhi.web.tests.test_browser import label, log_in
+from gongzhi.testing.browser import label, log_in
 
 pytestmark = pytest.mark.browser
 
-page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
-# The cases' module-scoped Chromium (Playwright's sync API runs one instance per thread at a time).
-browser = test_browser_cases.browser
 TITLE = "单元楼道扶手加固"
 
 

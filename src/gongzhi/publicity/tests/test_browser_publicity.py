@@ -14,19 +14,12 @@ import pytest
 from django.db import connections
 from django.db.models import Max
 
-from gongzhi.cases.tests.test_browser_cases import PHONE, browser, no_horizontal_scroll
 from gongzhi.core.models import Notification
 from gongzhi.demo.publicity import FIRST_TITLE
 from gongzhi.publicity.models import Notice
-from gongzhi.web.tests import conftest as harness
-from gongzhi.web.tests.test_browser import label, log_in
+from gongzhi.testing.browser import PHONE, label, log_in, no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
-
-# The web shell's browser harness (`visit` with axe-core, the committed demo) and the cases
-# module's Chromium (one instance per module), for this module.
-page, visit, transactional_db = harness.page, harness.visit, harness.transactional_db
-__all__ = ["browser"]
 
 
 @pytest.fixture

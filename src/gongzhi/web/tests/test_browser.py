@@ -1,6 +1,6 @@
 """The web shell in a real browser: log-in, home pages, people, languages, narrow screens.
 
-Every page goes through `visit` (conftest), which fails on serious or critical axe-core
+Every page goes through `visit` (gongzhi.testing.browser), which fails on serious or critical axe-core
 violations.
 """
 
@@ -10,32 +10,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import translation
 
 from gongzhi.accounts.choices import Role
-from gongzhi.demo.data import DEMO_PASSWORD
-from gongzhi.web.tests.conftest import assert_accessible
+from gongzhi.testing.browser import assert_accessible, label, log_in
 
 pytestmark = pytest.mark.browser
 
 WORKER_MOBILE = "13900001004"  # 刘洋, community worker of 新桥社区
 
 
-def log_in(visit: Any, login: str) -> Any:
-    page = visit("/login/")
-    page.get_by_label(label("Username or mobile number")).fill(login)
-    page.get_by_label(label("Password"), exact=True).fill(DEMO_PASSWORD)
-    return visit.follow(page.locator("main form button[type=submit]"))
-
-
 def html_lang(page: Any) -> str:
     return page.evaluate("document.documentElement.lang")
-
-
-def label(text: Any, language: str = "zh-hans") -> str:
-    """A msgid (or lazy label) as the page shows it, whether or not a catalog translates it yet."""
-    with translation.override(language):
-        return translation.gettext(text) if isinstance(text, str) else str(text)
 
 
 def test_anonymous_home_shows_the_communities(visit):
