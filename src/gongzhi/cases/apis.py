@@ -256,19 +256,10 @@ class CaseListCreate(Documented, APIView):
         return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 
 
-def _prefers_async(request: Request) -> bool:
-    """Whether the Prefer header (RFC 7240) asks for respond-async."""
-    header = request.headers.get("Prefer", "")
-    return any(
-        item.split(";", 1)[0].split("=", 1)[0].strip().lower() == "respond-async"
-        for item in header.split(",")
-    )
-
-
 def _may_queue(request: Request) -> bool:
     """respond-async is applied to a resident's own report without photos; other reports are
     registered at once (a preference may be ignored)."""
-    if not _prefers_async(request) or request.FILES:
+    if not intake.prefers_async(request.headers.get("Prefer", "")) or request.FILES:
         return False
     data = request.data
     return (

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -45,8 +46,10 @@ from gongzhi.places.models import Place
 CACHE_SECONDS = 30.0
 # Rounds of the worker in which an unexpected error may hit one report before it is rejected.
 MAX_ATTEMPTS = 3
-# Channels of one's own report: staff registering for a resident are answered synchronously.
+# Channels of one's own report (a resident's, or an Open311 client's service user's): staff
+# registering for a resident are answered synchronously.
 OWN_CHANNELS = frozenset({Channel.WEB, Channel.API})
+QUEUE_CHANNELS = OWN_CHANNELS | {Channel.OPEN311}
 _MAX_KNOWN_PLACES = 200_000
 logger = logging.getLogger(__name__)
 
@@ -119,6 +122,14 @@ for _model in (Category, CategoryQuestion, Place):
 # ---------------------------------------------------------------- accept
 
 
+def prefers_async(header: str) -> bool:
+    """Whether a Prefer header (RFC 7240) asks for respond-async."""
+    return any(
+        item.split(";", 1)[0].split("=", 1)[0].strip().lower() == "respond-async"
+        for item in header.split(",")
+    )
+
+
 def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
@@ -158,7 +169,7 @@ def intake_accept(
         reporter=actor,
         questions=questions,
     )
-    if channel not in OWN_CHANNELS:
+    if channel not in QUEUE_CHANNELS:
         errors["channel"] = [_("Only one's own report can wait in the queue (web or api).")]
     if not place_exists(place_id):
         errors["place"] = [_("No such place.")]
@@ -194,6 +205,16 @@ def intake_get(*, viewer: Any, intake_id: Any) -> Intake:
     if intake is None:
         raise NotFound()
     return intake
+
+
+def intake_by_token(token: str) -> Intake | None:
+    """A queued report by its id, for Open311's GET tokens/{token} (the token is the proof of
+    having sent it, as Open311 has it); None if the token is not one."""
+    try:
+        key = uuid.UUID(token)
+    except ValueError:
+        return None
+    return Intake.objects.filter(pk=key).select_related("case").first()
 
 
 # ---------------------------------------------------------------- register (the worker)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -39,6 +39,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 class Document:
     root: str
     body: Any
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def w3c(moment: dt.datetime | None) -> str | None:

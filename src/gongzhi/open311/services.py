@@ -23,6 +23,7 @@ from django.db.models import CharField, F, Value
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import ApiKey
+from gongzhi.cases import intake
 from gongzhi.cases import services as cases
 from gongzhi.cases.choices import (
     AWAITING_ACCEPT,
@@ -32,7 +33,7 @@ from gongzhi.cases.choices import (
     Nature,
     ReturnReason,
 )
-from gongzhi.cases.models import Case, CaseEvent
+from gongzhi.cases.models import Case, CaseEvent, Intake
 from gongzhi.core import clock
 from gongzhi.core.errors import InvalidInput, NotFound, NotPermitted
 from gongzhi.open311 import selectors
@@ -233,9 +234,9 @@ def invalid_input_descriptions(exc: InvalidInput) -> list[str]:
     ]
 
 
-def request_create(*, key: ApiKey, data: ReportInput) -> Case:
-    """POST Service Request: a case reported through `case_report`, by the key's service user,
-    in the channel "open311"."""
+def _report(key: ApiKey, data: ReportInput) -> dict[str, Any]:
+    """`case_report`'s arguments for a POST Service Request, by the key's service user, in the
+    channel "open311" (Open311Error for what Open311 itself refuses)."""
     if key.read_only:
         raise Open311Error(403, _("This api_key is read-only."))
     if not data.service_code:
@@ -252,24 +253,40 @@ def request_create(*, key: ApiKey, data: ReportInput) -> Case:
     name, phone, detail = _contact(data, key)
     description = data.description.strip() or category.name
     nature = settings.GONGZHI_OPEN311_NATURE
+    return {
+        "actor": key.user,
+        "channel": Channel.OPEN311,
+        "category": category,
+        "nature": nature if nature in Nature.values else Nature.HELP,
+        "title": _title(description),
+        "description": description,
+        "place": place,
+        "answers": data.attributes,
+        "latitude": latitude,
+        "longitude": longitude,
+        "address": data.address_string[:200],
+        "contact_name": name,
+        "contact_phone": phone,
+        "contact_detail": detail,
+    }
+
+
+def request_create(*, key: ApiKey, data: ReportInput) -> Case:
+    """POST Service Request: a case reported at once through `case_report`."""
+    report = _report(key, data)
     try:
-        return cases.case_report(
-            actor=key.user,
-            channel=Channel.OPEN311,
-            category=category,
-            nature=nature if nature in Nature.values else Nature.HELP,
-            title=_title(description),
-            description=description,
-            place=place,
-            answers=data.attributes,
-            latitude=latitude,
-            longitude=longitude,
-            address=data.address_string[:200],
-            photos=data.photos,
-            contact_name=name,
-            contact_phone=phone,
-            contact_detail=detail,
-        )
+        return cases.case_report(photos=data.photos, **report)
+    except InvalidInput as exc:
+        raise Open311Error(400, *invalid_input_descriptions(exc)) from exc
+
+
+def request_queue(*, key: ApiKey, data: ReportInput) -> Intake:
+    """POST Service Request with `Prefer: respond-async` (no media): checked and queued like a
+    REST report (cases/intake.py); its token is the queued report's id."""
+    report = _report(key, data)
+    place = report.pop("place")
+    try:
+        return intake.intake_accept(place_id=place.pk, **report)
     except InvalidInput as exc:
         raise Open311Error(400, *invalid_input_descriptions(exc)) from exc
 

@@ -20,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.accounts.models import ApiKey
 from gongzhi.api import ratelimit
+from gongzhi.cases.choices import IntakeState
+from gongzhi.cases.intake import intake_by_token, prefers_async
 from gongzhi.core.errors import DomainError
 from gongzhi.core.middleware import client_ip
 from gongzhi.open311 import formats, params, selectors, services
@@ -81,7 +83,10 @@ def endpoint(*methods: str) -> Callable[[View], Callable[..., HttpResponse]]:
             except DomainError as exc:
                 status = exc.status if exc.status in {403, 404} else 400
                 return formats.errors(fmt, status, [exc.message])
-            return formats.render(document, fmt)
+            response = formats.render(document, fmt)
+            for header, header_value in document.headers.items():
+                response[header] = header_value
+            return response
 
         return wrapper
 
@@ -178,6 +183,23 @@ def _report_input(request: HttpRequest) -> services.ReportInput:
 def requests(request: HttpRequest, key: ApiKey | None) -> Document:
     if request.method == "POST":
         data = _report_input(request)
+        if prefers_async(request.headers.get("Prefer", "")) and not data.photos:
+            queued = services.request_queue(key=_require_key(key), data=data)
+            return Document(
+                "service_requests",
+                [
+                    {
+                        "token": str(queued.pk),
+                        "service_notice": _(
+                            "Received; it is being registered. GET tokens/%(token)s gives its "
+                            "service_request_id."
+                        )
+                        % {"token": queued.pk},
+                        "account_id": data.account_id or None,
+                    }
+                ],
+                headers={"Preference-Applied": "respond-async"},
+            )
         case = services.request_create(key=_require_key(key), data=data)
         return Document(
             "service_requests",
@@ -220,7 +242,20 @@ def request_detail(request: HttpRequest, key: ApiKey | None, request_id: str) ->
 
 @endpoint("GET")
 def token(request: HttpRequest, key: ApiKey | None, token: str) -> Document:
-    """Requests are created at once (type realtime), so a token is the request's own id."""
+    """A token is a queued request's id (POST with `Prefer: respond-async`): its
+    service_request_id once registered. A request created at once has its own id as token."""
+    queued = intake_by_token(token)
+    if queued is not None:
+        entry: dict[str, Any] = {"token": token}
+        if queued.case is not None:
+            entry["service_request_id"] = queued.case.number
+        elif queued.state == IntakeState.REJECTED:
+            entry["service_notice"] = _("It could not be registered: %(reasons)s") % {
+                "reasons": " ".join(m for msgs in queued.errors.values() for m in msgs)
+            }
+        else:
+            entry["service_notice"] = _("Queued; it is being registered.")
+        return Document("service_requests", [entry])
     case = selectors.request_get(token)
     if case is None:
         raise Open311Error(404, _("token %(token)s was not found.") % {"token": token})
