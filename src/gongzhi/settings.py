@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionStateEnum": "gongzhi.consultation.choices.QuestionState",
         "NoticeStateEnum": "gongzhi.publicity.choices.NoticeState",
         "ProgrammeKindEnum": "gongzhi.publicity.choices.ProgrammeKind",
+        "ExpenseStateEnum": "gongzhi.fund.choices.ExpenseState",
         **{
             f"{name}Enum": f"gongzhi.duty.choices.{name}"
             for name in ("DutyRole", "SwapState", "ServiceState", "VolunteerKind")

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from gongzhi.api.errors import ErrorSerializer
 from gongzhi.api.schema import Documented, error_response
+from gongzhi.api.views import query_params
 from gongzhi.core import clock
 from gongzhi.fund import selectors, services
 from gongzhi.fund import serializers as s
@@ -88,12 +89,13 @@ class FundExpenses(Documented, APIView):
 
     @extend_schema(
         summary="Expenses of a fund",
-        parameters=[OpenApiParameter("state", OpenApiTypes.STR, required=False)],
+        parameters=[s.ExpenseFilterSerializer],
         responses={200: s.ExpenseSerializer(many=True)},
     )
     def get(self, request: Request, pk: int) -> Response:
         fund = selectors.fund_get(viewer=request.user, fund_id=pk)
-        expenses = selectors.expense_list(fund=fund, state=request.query_params.get("state"))
+        state = query_params(s.ExpenseFilterSerializer, request).get("state")
+        expenses = selectors.expense_list(fund=fund, state=state)
         return Response(s.ExpenseSerializer(expenses, many=True).data)
 
     @extend_schema(
@@ -139,7 +141,8 @@ class ExpenseStep(Documented, APIView):
         description="`approve` by someone other than the submitter; from the fund's "
         "`second_approval_from` two different approvers are needed. `reject` needs a "
         "`reason`. `pay` posts the ledger entry and is refused (400) when the fund may not go "
-        "negative and the balance is too low.",
+        "negative and the balance is too low. A paid expense becomes `reversed` when its payment's "
+        "ledger entry is reversed (not a step here); it cannot be paid or published again.",
         request=s.ExpenseStepSerializer,
         responses={
             200: s.ExpenseDetailSerializer,

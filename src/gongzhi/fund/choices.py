@@ -40,9 +40,11 @@ class ExpenseState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     PAID = "paid", _("Paid")
     PUBLISHED = "published", _("Paid and published")
+    # The payment's ledger entry was reversed (entry_reverse): the money is back in the fund.
+    REVERSED = "reversed", _("Payment reversed")
 
 
-# The states in which an expense shows in a public statement.
+# The states in which an expense shows in a public statement (a reversed one is not spent).
 PUBLIC_EXPENSE_STATES = frozenset(
     {ExpenseState.APPROVED, ExpenseState.PAID, ExpenseState.PUBLISHED}
 )

@@ -188,6 +188,7 @@ class Expense(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    reversed_at = models.DateTimeField(_("payment reversed"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     notice_id = models.BigIntegerField(_("notice"), null=True, blank=True)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from gongzhi.fund.choices import ContributionSource, ExpenseCategory
+from gongzhi.fund.choices import ContributionSource, ExpenseCategory, ExpenseState
 
 
 class FundSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -61,7 +61,10 @@ class ExpenseSerializer(serializers.Serializer):  # type: ignore[type-arg]
     title = serializers.CharField()
     category = serializers.CharField()
     payee = serializers.CharField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=ExpenseState.choices,
+        help_text="`reversed`: the payment's ledger entry was reversed, the money is back.",
+    )
     total = serializers.IntegerField(help_text="Fen.")
     approval_count = serializers.IntegerField()
     receipt_count = serializers.IntegerField()
@@ -69,6 +72,11 @@ class ExpenseSerializer(serializers.Serializer):  # type: ignore[type-arg]
     rejection_reason = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     paid_at = serializers.DateTimeField(allow_null=True)
+    reversed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExpenseFilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    state = serializers.ChoiceField(choices=ExpenseState.choices, required=False)
 
 
 class ExpenseDetailSerializer(ExpenseSerializer):
@@ -89,7 +97,7 @@ class StatementExpenseSerializer(serializers.Serializer):  # type: ignore[type-a
     title = serializers.CharField()
     category = serializers.CharField(source="category_label")
     payee = serializers.CharField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=ExpenseState.choices)
     total = serializers.IntegerField()
     paid_at = serializers.DateTimeField(allow_null=True)
     approvers = serializers.ListField(child=serializers.CharField(), help_text="Masked (张*).")

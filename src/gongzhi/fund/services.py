@@ -30,7 +30,16 @@ from gongzhi.places.models import Place
 
 ASSET_ACCOUNTS = {"cash": "现金", "bank": "银行存款"}
 TRANSFER_ACCOUNTS = {"transfer-in": "基金转入", "transfer-out": "基金转出"}
-EXPENSE_FIELDS = ["state", "title", "category", "payee", "submitted_at", "decided_at", "paid_at"]
+EXPENSE_FIELDS = [
+    "state",
+    "title",
+    "category",
+    "payee",
+    "submitted_at",
+    "decided_at",
+    "paid_at",
+    "reversed_at",
+]
 
 
 def _fen(amount: int, field: str = "amount") -> int:
@@ -195,7 +204,11 @@ def transfer_post(*, actor: Any, source: Fund, target: Fund, amount: int, memo: 
 
 
 def entry_reverse(*, actor: Any, entry: Entry, reason: str) -> Entry:
-    """The only correction: a new entry with every line negated, pointing at the original."""
+    """The only correction: a new entry with every line negated, pointing at the original.
+
+    Reversing the payment of an expense also moves the expense to `reversed` (its state
+    machine's `reverse` step), in the same transaction: the money is back, so it is no longer
+    spent, and it cannot be paid or published again."""
     if not reason.strip():
         raise InvalidInput(fields={"reason": [_("Give a reason for the reversal.")]})
     with transaction.atomic():
@@ -204,6 +217,10 @@ def entry_reverse(*, actor: Any, entry: Entry, reason: str) -> Entry:
         locked = fund_lock(fund)
         if entry.kind == EntryKind.REVERSAL or Entry.objects.filter(reverses=entry).exists():
             raise InvalidInput(_("This entry is a reversal or has already been reversed."))
+        paid = entry.expense if entry.kind == EntryKind.EXPENSE else None
+        if paid is not None:
+            # Refuse before posting anything (same lock order as expense_pay: fund, expense).
+            workflow.check(_locked_expense(paid), "reverse", actor)
         lines = [(line.account, -line.amount) for line in entry.lines.select_related("account")]
         outflow = sum(-amount for account, amount in lines if account.kind == AccountKind.ASSET)
         if outflow > 0:
@@ -225,6 +242,8 @@ def entry_reverse(*, actor: Any, entry: Entry, reason: str) -> Entry:
             place=fund.place,
             after={"reverses": entry.pk, "reason": reason},
         )
+        if paid is not None:
+            _move(actor=actor, expense=paid, name="reverse", note=reason.strip())
     return reversal
 
 

@@ -1,7 +1,8 @@
 """The expense state machine, declared once: transitions, who may take each, what each records.
 
 draft → submitted → approved → paid → published, with rejected (a reason required) and revise
-(back to draft). Capacities: `submitter` (who created the expense and may still submit
+(back to draft); paid or published → reversed when the payment's ledger entry is reversed
+(services.entry_reverse takes that step, never a button: a reversed expense is final). Capacities: `submitter` (who created the expense and may still submit
 expenses here), `approver` (fund.expense_approve on the fund's place and NOT the submitter:
 four eyes), `treasurer` (fund.treasurer on the place). An expense of at least the fund's
 `second_approval_from` stays `submitted` after its first approval until a second, distinct
@@ -36,6 +37,8 @@ class Transition:
     needs_reason: bool = False
     # What the transition stamps on the expense.
     records: str = ""
+    # False: another service takes it (entry_reverse), so it is not offered as a step.
+    manual: bool = True
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -88,6 +91,16 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({"treasurer"}),
             _("Publish as a notice"),
         ),
+        Transition(
+            "reverse",
+            frozenset({S.PAID, S.PUBLISHED}),
+            S.REVERSED,
+            frozenset({"treasurer"}),
+            _("Reverse the payment"),
+            needs_reason=True,
+            records="reversed_at",
+            manual=False,
+        ),
     ]
 }
 
@@ -128,6 +141,8 @@ def check(expense: Expense, name: str, actor: Any) -> Transition:
 
 
 def allowed(expense: Expense, actor: Any) -> list[Transition]:
-    """The transitions `actor` may take on the expense now (for showing buttons)."""
+    """The steps `actor` may take on the expense now (for showing buttons)."""
     held = capacities(actor, expense)
-    return [t for t in TRANSITIONS.values() if expense.state in t.sources and held & t.who]
+    return [
+        t for t in TRANSITIONS.values() if t.manual and expense.state in t.sources and held & t.who
+    ]

@@ -4,6 +4,7 @@ the viewer is staff of the place, or the objector). Lists issue a fixed number o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,19 @@ def notice_list(
         last = rows[-1]
         next_after = f"{last.published_at.isoformat()}|{last.pk}"
     return Page(rows, next_after)
+
+
+def notice_places(*, levels: Sequence[str]) -> list[Place]:
+    """The places of `levels` with at least one notice in their subtree, in tree order: what a
+    resident can narrow the archive to. Two queries, whatever the number of notices: the
+    distinct places of the notices, then those places and their ancestors at `levels`."""
+    paths = Notice.objects.order_by().values_list("place__path", flat=True).distinct()
+    wanted = {
+        path[:i] for path in paths for i in range(Place.steplen, len(path) + 1, Place.steplen)
+    }
+    if not wanted:
+        return []
+    return list(Place.objects.filter(path__in=wanted, level__in=levels).order_by("path"))
 
 
 def notice_list_for_resident(*, user: Any) -> list[Notice]:

@@ -85,11 +85,36 @@ def _place(pk: int) -> Place:
 # ---------------------------------------------------------------- public
 
 
+def _archive_place(raw: str, options: list[Place]) -> tuple[Place | None, str]:
+    """The place `?under=` names (by id), or None and a message saying why it was ignored."""
+    if not raw:
+        return None, ""
+    pk = int(raw) if raw.isdigit() and len(raw) <= 18 else 0  # beyond 64 bits: no such place
+    place = next((p for p in options if p.pk == pk), None)
+    if place is None and pk:
+        place = Place.objects.filter(pk=pk).first()  # a place without notices, e.g. a district
+    if place is None:
+        return None, _("There is no place “%(value)s”; every notice is shown instead.") % {
+            "value": raw[:40]
+        }
+    return place, ""
+
+
+def _place_label(place: Place, options: list[Place]) -> str:
+    """The place after the listed places above it, e.g. 沙河源街道 · 新桥社区."""
+    names = {p.path: p.name for p in options}
+    chain = [names[path] for path in place.ancestor_paths() if path in names]
+    return " · ".join([*chain, place.name])
+
+
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in NoticeState.values else ""
-    page = selectors.notice_list(state=state, after=request.GET.get("after", ""))
+    options = selectors.notice_places(levels=PLACE_LEVELS)
+    place, place_error = _archive_place(request.GET.get("under", "").strip(), options)
+    page = selectors.notice_list(place=place, state=state, after=request.GET.get("after", ""))
+    indent = {str(level): "\u00a0\u00a0" * i for i, level in enumerate(PLACE_LEVELS)}
     return render(
         request,
         "publicity/archive.html",
@@ -97,6 +122,11 @@ def archive(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "states": NoticeState.choices,
+            "place": place,
+            "place_label": _place_label(place, options) if place else "",
+            "place_error": place_error,
+            "places": [(p.pk, indent.get(p.level, "") + p.name) for p in options],
+            "place_listed": place is None or any(p.pk == place.pk for p in options),
             "may_manage": permissions.has_perm_anywhere(request.user, "notice.manage"),
         },
     )
