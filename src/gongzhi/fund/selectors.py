@@ -290,10 +290,19 @@ def statement_build(*, fund: Fund, start: dt.date, end: dt.date, named: bool = F
             )
         )
     expenses = (
-        expenses_annotated(Expense.objects.filter(fund=fund, state__in=PUBLIC_EXPENSE_STATES))
+        expenses_annotated(Expense.objects.filter(fund=fund))
         .filter(
-            Q(paid_at__gte=since, paid_at__lt=until)
+            Q(state__in=PUBLIC_EXPENSE_STATES, paid_at__gte=since, paid_at__lt=until)
             | Q(state=ExpenseState.APPROVED, decided_at__lt=until)
+            # Paid in the period and reversed after it: the period's totals count it as spent,
+            # so its list shows it too (as "payment reversed"); reversed within the period, the
+            # payment and its reversal cancel out and it is left out.
+            | Q(
+                state=ExpenseState.REVERSED,
+                paid_at__gte=since,
+                paid_at__lt=until,
+                reversed_at__gte=until,
+            )
         )
         .prefetch_related(
             Prefetch("approvals", queryset=Approval.objects.select_related("approver"))

@@ -4,6 +4,8 @@ paid nor published again; reversing any other entry leaves expenses alone; chain
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -147,3 +149,19 @@ def test_the_pages_and_the_api_show_the_reversed_expense(client, api_as, fund, p
     assert api.get(f"/api/v1/funds/{fund.pk}/expenses/", {"state": "paid"}).json() == []
     assert api.get(f"/api/v1/funds/{fund.pk}/expenses/", {"state": "nope"}).status_code == 400
     assert api.post(f"/api/v1/expenses/{paid.pk}/pay/", {}, format="json").status_code == 409
+
+
+def test_a_period_before_the_reversal_still_lists_what_it_counts_as_spent(fund, paid, worker):
+    """Paid today, reversed tomorrow: today's statement counts it as spent and lists it (marked
+    reversed), so its list adds up to its totals; tomorrow's shows the money back."""
+    today = clock.today()
+    with clock.frozen(clock.now() + dt.timedelta(days=1)):
+        services.entry_reverse(actor=worker, entry=payment_of(paid), reason="商家退款")
+    paid.refresh_from_db()
+
+    that_day = selectors.statement_build(fund=fund, start=today, end=today)
+    assert [(e.pk, e.state) for e in that_day.expenses] == [(paid.pk, ExpenseState.REVERSED)]
+    assert that_day.spent == sum(e.total for e in that_day.expenses) == 30_000
+    tomorrow = today + dt.timedelta(days=1)
+    next_day = selectors.statement_build(fund=fund, start=tomorrow, end=tomorrow)
+    assert next_day.expenses == [] and next_day.spent == -30_000
