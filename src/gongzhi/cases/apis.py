@@ -36,6 +36,7 @@ from gongzhi.cases import serializers as s
 from gongzhi.cases.choices import Channel
 from gongzhi.cases.models import (
     Case,
+    CaseEvent,
     Category,
     CategoryQuestion,
     ExtensionRequest,
@@ -87,17 +88,49 @@ def _staff_extras(case: Case) -> dict[str, Any]:
 
 def case_detail_data(request: Request, case: Case) -> Any:
     """The case as the caller may see it (`case` comes from selectors.case_get)."""
+    staff = selectors.is_staff_view(request.user, case)
+    return _detail_data(
+        request,
+        case,
+        staff=staff,
+        timeline=selectors.case_timeline(viewer=request.user, case=case),
+        extras=_staff_extras(case) if staff else {},
+    )
+
+
+def _detail_data(
+    request: Request,
+    case: Case,
+    *,
+    staff: bool,
+    timeline: list[CaseEvent],
+    extras: dict[str, Any],
+) -> Any:
     viewer = request.user
-    staff = selectors.is_staff_view(viewer, case)
     context: dict[str, Any] = {
         "request": request,
         "staff": staff,
         "contact": selectors.reporter_contact(viewer=viewer, case=case),
-        "timeline": selectors.case_timeline(viewer=viewer, case=case),
+        "timeline": timeline,
         "actions": workflow.allowed(case, viewer),
-        **(_staff_extras(case) if staff else {}),
+        **extras,
     }
     return s.CaseDetailSerializer(case, context=context).data
+
+
+def _reported_case_data(request: Request, case: Case, written: list[CaseEvent]) -> Any:
+    """A case just reported, exactly as `case_detail_data` shows it, from what `case_report`
+    wrote (`written`: its timeline entries) without reading it back: the timeline filtered as
+    `selectors.case_timeline` filters it, and no extensions or supervisor's notes yet."""
+    viewer = request.user
+    staff = selectors.is_staff_view(viewer, case)
+    if not staff and case.reporter_id != getattr(viewer, "pk", None):
+        # Registered where the caller may not see it (selectors.visible_q): as after any step.
+        return _case_after_step(request, case.pk)
+    case.is_overdue = selectors.is_overdue(case)  # type: ignore[attr-defined]
+    timeline = sorted((e for e in written if staff or e.is_public), key=lambda e: (e.at, e.pk))
+    extras: dict[str, Any] = {"extensions": [], "supervision_notes": []} if staff else {}
+    return _detail_data(request, case, staff=staff, timeline=timeline, extras=extras)
 
 
 def _case_after_step(request: Request, case_id: int) -> Any:
@@ -250,8 +283,9 @@ class CaseListCreate(Documented, APIView):
         if _may_queue(request):
             return _queue_report(request)
         data = _parse(s.CaseReportSerializer, request)
-        case = services.case_report(actor=_user(request), **data)
-        body = _case_after_step(request, case.pk)
+        written: list[CaseEvent] = []
+        case = services.case_report(actor=_user(request), timeline=written, **data)
+        body = _reported_case_data(request, case, written)
         headers = {"Location": body["url"]}
         return Response(body, status=status.HTTP_201_CREATED, headers=headers)
 

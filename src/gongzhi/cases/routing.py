@@ -30,10 +30,12 @@ class Route:
     reason: str  # "rule", "community", "none"
 
 
-def _rules_for(category: Category, places: list[Place]) -> list[RoutingRule]:
+def _rules_for(category: Category, paths: list[str]) -> list[RoutingRule]:
+    """The active rules for the category (or any) at the places with these paths, the most
+    specific first: the deepest place, then the nearest category."""
     lineage = category.lineage_ids()
     rules = list(
-        RoutingRule.objects.filter(place__in=places, is_active=True, unit__is_active=True)
+        RoutingRule.objects.filter(place__path__in=paths, is_active=True, unit__is_active=True)
         .filter(Q(category_id__in=lineage) | Q(category__isnull=True))
         .select_related("unit", "place")
     )
@@ -52,15 +54,25 @@ def _chain(place: Place) -> list[Place]:
 
 
 def route(*, category: Category, place: Place) -> Route:
-    chain = _chain(place)
-    rules = _rules_for(category, chain)
+    """One query when a rule matches, two otherwise: the place's ancestors are matched by their
+    paths, never loaded."""
+    paths = [*place.ancestor_paths(), place.path]
+    rules = _rules_for(category, paths)
     if rules:
         return Route(rules[0].unit, rules[0], "rule")
-    community = next((p for p in chain if p.level == PlaceLevel.COMMUNITY), None)
-    if community is not None:
-        unit = Unit.objects.filter(place=community, kind=UnitKind.COMMUNITY, is_active=True).first()
-        if unit is not None:
-            return Route(unit, None, "community")
+    # The community that owns the place (communities do not nest: at most one on the way up).
+    unit = (
+        Unit.objects.filter(
+            place__path__in=paths,
+            place__level=PlaceLevel.COMMUNITY,
+            kind=UnitKind.COMMUNITY,
+            is_active=True,
+        )
+        .order_by("-place__depth", "name")
+        .first()
+    )
+    if unit is not None:
+        return Route(unit, None, "community")
     return Route(None, None, "none")
 
 
@@ -79,7 +91,7 @@ def escalation_target(*, category: Category, place: Place, current: Unit | None)
     above = [p for p in chain if _level_index(p.level) < current_index]
     if not above:
         return None
-    rules = [r for r in _rules_for(category, above) if r.category_id is not None]
+    rules = [r for r in _rules_for(category, [p.path for p in above]) if r.category_id is not None]
     offices = {
         u.place_id: u
         for u in Unit.objects.filter(place__in=above, kind__in=GENERAL_OFFICE_KINDS, is_active=True)

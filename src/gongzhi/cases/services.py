@@ -265,12 +265,15 @@ def case_report(
     reporter_may_be_named: bool = False,
     on_behalf_of: User | None = None,
     received_at: dt.datetime | None = None,
+    timeline: list[CaseEvent] | None = None,
 ) -> Case:
     """受理: a resident reports, or an agent or worker registers a case for a resident or from patrol.
 
     Everything is validated before anything is written; the case is routed at once.
     `received_at`: when the report came in, if earlier than now (a report from the intake
     queue, see cases/intake.py); the case counts as submitted then.
+    `timeline`: a list that receives the timeline entries written, in order and with their
+    photos loaded, for a caller that answers with the new case without reading it back.
     """
     if not getattr(actor, "is_authenticated", False):
         raise NotPermitted()
@@ -349,7 +352,7 @@ def case_report(
             public_note=_("Your request was received."),
             data={"channel": channel},
         )
-        for image in cleaned_photos:
+        saved_photos = [
             CasePhoto.objects.create(
                 case=case,
                 event=event,
@@ -360,6 +363,8 @@ def case_report(
                 uploaded_by=actor,
                 uploaded_at=now,
             )
+            for image in cleaned_photos
+        ]
         _audit(
             actor,
             "reported",
@@ -367,8 +372,21 @@ def case_report(
             {},
             {"state": case.state, "channel": channel, "category": category.code},
         )
-        _dispatch(case, actor=None, unit=None, note="", fresh=True)
+        dispatched = _dispatch(case, actor=None, unit=None, note="", fresh=True)
+    if timeline is not None:
+        timeline.append(_with_photos(event, saved_photos))
+        if dispatched is not None:
+            timeline.append(_with_photos(dispatched, []))
     return case
+
+
+def _with_photos(event: CaseEvent, photos: list[CasePhoto]) -> CaseEvent:
+    """`event` with `photos` as its photos, as prefetch_related("photos") would leave them (the
+    event was just written: these are all it has)."""
+    loaded = event.photos.all()  # lazy: no query
+    loaded._result_cache = photos
+    vars(event).setdefault("_prefetched_objects_cache", {})["photos"] = loaded
+    return event
 
 
 # ---------------------------------------------------------------- dispatch
@@ -382,8 +400,9 @@ def _dispatch(
     note: str,
     transition_name: str = "dispatch",
     fresh: bool = False,
-) -> None:
+) -> CaseEvent | None:
     """Send the case to `unit` (or the routed unit); leave it for a dispatcher if none is found.
+    The timeline entry written, None if the case waits for a dispatcher.
 
     `fresh`: the case is being reported in this transaction, so nobody follows it yet."""
     transition = workflow.check(case, transition_name, actor)
@@ -400,7 +419,7 @@ def _dispatch(
                     title=_("A case needs routing: %(title)s") % {"title": case.title},
                     url=case_url(case),
                 )
-                return
+                return None
             raise InvalidInput(
                 fields={"unit": [_("No unit handles this category here; choose one.")]}
             )
@@ -429,7 +448,7 @@ def _dispatch(
             "escalation_exhausted",
         ],
     )
-    _event(
+    event = _event(
         case,
         transition,
         actor=actor,
@@ -453,6 +472,7 @@ def _dispatch(
         kind="case.new",
         title=_("New case: %(title)s") % {"title": case.title},
     )
+    return event
 
 
 def case_dispatch(*, actor: User, case: Case, unit: Unit | None = None, note: str = "") -> Case:
