@@ -366,6 +366,8 @@ GONGZHI_API_RATE_WRITE = env("GONGZHI_API_RATE_WRITE", "60/60")
 # Seconds an app server remembers whose an API token is (api/authentication.py); 0: ask the
 # database on every request. A revoked token stops working in the other processes after this.
 GONGZHI_API_TOKEN_CACHE_SECONDS = envint("GONGZHI_API_TOKEN_CACHE_SECONDS", 10)
+# Days a queued report's row is kept after it was registered or rejected (cases/intake.py).
+GONGZHI_INTAKE_KEEP_DAYS = envint("GONGZHI_INTAKE_KEEP_DAYS", 30)
 # The largest body of one request (JSON, form or multipart with photos): 413 above it.
 GONGZHI_API_MAX_BODY_BYTES = envint("GONGZHI_API_MAX_BODY_MB", 50) * 1_000_000
 # CORS: origins whose browser pages may call the API and Open311 (none by default).

@@ -20,6 +20,7 @@ it within that time, and the worker checks everything again against the database
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
@@ -345,3 +347,22 @@ def intake_register_queued(*, limit: int = 500) -> dict[str, int]:
         if outcome == "failed":
             break
     return done
+
+
+def intake_purge(*, keep_days: int | None = None) -> int:
+    """Delete queue rows registered or rejected more than `keep_days` (GONGZHI_INTAKE_KEEP_DAYS,
+    30) ago: a registered report lives on as its case, and the row's copy of the report (with
+    the contact details) is not kept longer than the sender may ask about it. One audit entry
+    records how many went. Returns that number."""
+    days = settings.GONGZHI_INTAKE_KEEP_DAYS if keep_days is None else keep_days
+    cutoff = clock.now() - dt.timedelta(days=days)
+    with transaction.atomic():
+        old = Intake.objects.exclude(state=IntakeState.QUEUED).filter(processed_at__lt=cutoff)
+        count, _by_model = old.delete()
+        if count:
+            audit_record(
+                actor=None,
+                action="case.intake_purged",
+                after={"deleted": count, "processed_before": cutoff.isoformat()},
+            )
+    return count

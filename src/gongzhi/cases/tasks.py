@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from gongzhi.cases import intake
 from gongzhi.cases.services import case_deadline_sweep
 from gongzhi.cases.suggest_model import router_train
 from gongzhi.core import request_context
@@ -19,3 +20,9 @@ def deadline_sweep() -> dict[str, int]:
 def train_router() -> dict[str, object]:
     with request_context.using(request_context.RequestContext(channel="system")):
         return router_train().as_dict()
+
+
+@task()
+def intake_purge() -> int:
+    with request_context.using(request_context.RequestContext(channel="system")):
+        return intake.intake_purge()

@@ -29,6 +29,8 @@ PERIODIC: list[Periodic] = [
     # Retries and hourly digests; new notifications are also sent right after their commit.
     Periodic("notifications.send", dt.timedelta(minutes=1), "gongzhi.core.tasks.send_deliveries"),
     Periodic("cases.train_router", dt.timedelta(days=1), "gongzhi.cases.tasks.train_router"),
+    # Queued reports registered or rejected long ago: their cases keep what they said.
+    Periodic("cases.intake_purge", dt.timedelta(days=1), "gongzhi.cases.tasks.intake_purge"),
     Periodic(
         "consultation.escalate", dt.timedelta(minutes=5), "gongzhi.consultation.tasks.escalate"
     ),

@@ -3,6 +3,7 @@ worker registers them as cases, once each, or rejects them with the reasons."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -301,3 +302,20 @@ def test_an_unexpected_failure_is_tried_again_then_rejected(
     status = client.get(body["url"]).json()
     assert status["state"] == "rejected" and set(status["errors"]) == {"report"}
     assert Case.objects.count() == cases
+
+
+def test_old_rows_are_purged_and_the_queue_and_cases_kept(api_as, resident, building):
+    client = api_as(resident)
+    with clock.frozen(MONDAY_MORNING):
+        old = _queue(client, building).json()["id"]
+        intake.intake_register_queued()
+    waiting = _queue(client, building, title="电梯又停了").json()["id"]  # still queued
+    case = Case.objects.get(intake__pk=old)
+
+    with clock.frozen(MONDAY_MORNING + dt.timedelta(days=31)):
+        assert intake.intake_purge(keep_days=30) == 1
+
+    assert not Intake.objects.filter(pk=old).exists()
+    assert Intake.objects.filter(pk=waiting).exists()
+    assert Case.objects.filter(pk=case.pk).exists()
+    assert AuditEntry.objects.filter(action="case.intake_purged", after__deleted=1).exists()
