@@ -18,6 +18,10 @@ from gongzhi.places.models import Place
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The viewer's own dashboard: the widest place they supervise or dispatch, else their unit."""
+    if permissions.is_superuser(request.user):
+        root = Place.objects.filter(depth=1).order_by("path").first()
+        if root is not None:
+            return redirect("dashboard:place", place_id=root.pk)
     for perm in ("case.supervise", "case.dispatch"):
         paths = permissions.scope_paths(request.user, perm)
         if paths:

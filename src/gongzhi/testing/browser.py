@@ -19,7 +19,8 @@ browser tests share one committed copy of the demo (the same data the root conft
 per session) and leave it as they found it: they only log in, read and switch languages, or
 remove what they made.
 
-Helpers: `assert_accessible`, `Visitor`, `log_in`, `label`, `no_horizontal_scroll`, `PHONE`.
+Helpers: `assert_accessible`, `Visitor`, `log_in`, `label`, `nav_link`, `no_horizontal_scroll`,
+`PHONE`.
 """
 
 from __future__ import annotations
@@ -114,6 +115,19 @@ def log_in(visit: Visitor, login: str) -> Any:
     page.get_by_label(label("Username or mobile number")).fill(login)
     page.get_by_label(label("Password"), exact=True).fill(DEMO_PASSWORD)
     return visit.follow(page.locator("main form button[type=submit]"))
+
+
+def nav_link(page: Any, name: str) -> Any:
+    """A link of the main navigation, its menu opened first (the links sit in <details> menus)."""
+    nav = page.get_by_role("navigation", name=label("Main"))
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        # `has` looks inside each <details> (a locator from the page, not from the nav), and
+        # must see links a closed menu hides.
+        hidden = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+        menu = nav.locator("details").filter(has=hidden)
+        menu.locator("summary").click()
+    return link
 
 
 def no_horizontal_scroll(page: Any) -> None:

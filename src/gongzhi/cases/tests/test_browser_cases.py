@@ -29,6 +29,7 @@ from gongzhi.testing.browser import (
     assert_accessible,
     label,
     log_in,
+    nav_link,
     no_horizontal_scroll,
 )
 
@@ -67,8 +68,7 @@ def test_a_resident_reports_in_three_steps_on_a_phone(visit, page, made_here):
     )
     page.set_viewport_size(PHONE)
     log_in(visit, "zhangwei")
-    nav = page.get_by_role("navigation", name=label("Main"))
-    page = visit.follow(nav.get_by_role("link", name=label("Report a problem")))
+    page = visit.follow(nav_link(page, label("Report a problem")))
     no_horizontal_scroll(page)
 
     # 1. Describe it (one step at a time, with the progress said in words), attach a photo.
@@ -137,8 +137,7 @@ def test_the_property_company_accepts_and_resolves_and_the_resident_reads_it(
     )
 
     log_in(visit, "wuyong")
-    nav = page.get_by_role("navigation", name=label("Main"))
-    page = visit.follow(nav.get_by_role("link", name=label("Workbench")))
+    page = visit.follow(nav_link(page, label("Workbench")))
     queue = page.get_by_role("table")
     page = visit.follow(queue.get_by_role("link", name="电梯门关不上"))
     assert page.get_by_role("heading", level=1).inner_text() == "电梯门关不上"
@@ -175,9 +174,7 @@ def test_the_property_company_accepts_and_resolves_and_the_resident_reads_it(
     assert "已更换电梯门机，运行正常。" in resolution.inner_text()
     timeline = page.get_by_role("region", name=label("Timeline")).inner_text()
     assert str(label(CaseState.RESOLVED.label)) in timeline
-
-    nav = page.get_by_role("navigation", name=label("Main"))
-    page = visit.follow(nav.get_by_role("link", name=label("My cases")))
+    page = visit.follow(nav_link(page, label("My cases")))
     assert page.get_by_role("link", name="电梯门关不上").is_visible()
 
     # The resident rates it after reading the resolution: the case closes with the rating.

@@ -24,7 +24,7 @@ from gongzhi.duty import services as duty
 from gongzhi.duty.models import Roster
 from gongzhi.duty.selectors import on_duty_users
 from gongzhi.places.models import Place
-from gongzhi.testing.browser import PHONE, assert_accessible, label, log_in
+from gongzhi.testing.browser import PHONE, assert_accessible, label, log_in, nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -66,8 +66,7 @@ def test_a_resident_asks_the_volunteer_on_duty_answers_the_resident_reads_it(
     # The resident asks, on a phone.
     page.set_viewport_size(PHONE)
     log_in(visit, "zhangwei")
-    nav = page.get_by_role("navigation", name=label("Main"))
-    page = visit.follow(nav.get_by_role("link", name=label("Questions")))
+    page = visit.follow(nav_link(page, label("Questions")))
     page = visit.follow(page.get_by_role("button", name=label("Ask a question")))
     assert (
         page.get_by_label(label("About")).locator("option:checked").inner_text() == "中加水岸小区"

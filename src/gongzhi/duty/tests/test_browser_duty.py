@@ -12,7 +12,7 @@ import pytest
 from django.db import connections
 
 from gongzhi.duty.models import Roster
-from gongzhi.testing.browser import label, log_in
+from gongzhi.testing.browser import label, log_in, nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,7 @@ def closing(transactional_db: None) -> Iterator[None]:
 
 def test_a_community_worker_sees_rosters_gaps_and_the_registry(visit, page, closing):
     log_in(visit, "liuyang")
-    nav = page.get_by_role("navigation", name=label("Main"))
-    page = visit.follow(nav.get_by_role("link", name=label("Duty")))
+    page = visit.follow(nav_link(page, label("Who is on duty")))
     page = visit.follow(page.get_by_role("link", name=label("Rosters")))
     assert "中加水岸小区院落值守" in page.locator("main").inner_text()
     roster = Roster.objects.get(name="中加水岸小区院落值守")

@@ -12,7 +12,7 @@ from django.db import connections
 
 from gongzhi.fund.choices import ExpenseState
 from gongzhi.fund.models import Expense, Fund
-from gongzhi.testing.browser import label, log_in
+from gongzhi.testing.browser import label, log_in, nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,7 @@ def test_an_expense_submitted_and_approved_by_another_shows_in_the_public_statem
 ):
     fund = Fund.objects.get(name="中加水岸小区院落基金")
     log_in(visit, "liuyang")
-    nav = page.get_by_role("navigation", name=label("Main"))
-    page = visit.follow(nav.get_by_role("link", name=label("Funds")))
+    page = visit.follow(nav_link(page, label("Funds")))
     page = visit.follow(page.get_by_role("link", name=fund.name).first)
     page = visit.follow(page.get_by_role("link", name=label("New expense")))
     page.get_by_label(label("Title"), exact=True).fill(TITLE)

@@ -17,7 +17,7 @@ from django.db.models import Max
 from gongzhi.core.models import Notification
 from gongzhi.demo.publicity import FIRST_TITLE
 from gongzhi.publicity.models import Notice
-from gongzhi.testing.browser import PHONE, label, log_in, no_horizontal_scroll
+from gongzhi.testing.browser import PHONE, label, log_in, nav_link, no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +37,7 @@ def test_staff_publish_a_resident_objects_staff_respond_the_resident_reads_it(
 ) -> None:
     # Staff publish a decision for 中加水岸小区.
     log_in(visit, "liuyang")
-    nav = page.get_by_role("navigation", name=label("Main"))
-    page = visit.follow(nav.get_by_role("link", name=label("Notices")))
+    page = visit.follow(nav_link(page, label("Notices")))
     page = visit.follow(page.get_by_role("link", name=label("Manage notices and projects")))
     page = visit.follow(page.get_by_role("button", name=label("Publish a notice")))
     page.get_by_label(label("Place"), exact=True).select_option(label="新桥社区 · 中加水岸小区")

@@ -12,7 +12,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from gongzhi.accounts.choices import Role
-from gongzhi.testing.browser import assert_accessible, label, log_in
+from gongzhi.testing.browser import (
+    PHONE,
+    assert_accessible,
+    label,
+    log_in,
+    nav_link,
+    no_horizontal_scroll,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -52,9 +59,7 @@ def test_worker_logs_in_with_mobile_number_and_opens_people(visit):
     roles = page.get_by_role("region", name=label("Your roles"))
     assert "新桥社区" in roles.inner_text()
 
-    page = visit.follow(
-        page.get_by_role("navigation", name=label("Main")).get_by_role("link", name=label("People"))
-    )
+    page = visit.follow(nav_link(page, label("People")))
     table = page.get_by_role("table")
     assert table.get_by_role("link", name="张伟").is_visible()
     assert "13900001001" in table.inner_text()  # the worker may call residents back
@@ -140,14 +145,13 @@ def test_anonymous_visitor_opens_a_community_and_walks_up_the_breadcrumb(visit):
 def test_supervisor_sees_masked_phones_and_the_audit_log(visit):
     page = log_in(visit, "zhoumin")
     assert label("Supervision") in page.locator("main").inner_text()
-    nav = page.get_by_role("navigation", name=label("Main"))
 
-    page = visit.follow(nav.get_by_role("link", name=label("People")))
+    page = visit.follow(nav_link(page, label("People")))
     table = page.get_by_role("table").inner_text()
     assert "139****1001" in table
     assert "13900001001" not in table
 
-    page = visit.follow(nav.get_by_role("link", name=label("Audit log")))
+    page = visit.follow(nav_link(page, label("Audit log")))
     assert page.get_by_role("heading", level=1).inner_text() == label("Audit log")
     assert page.get_by_role("table").get_by_role("row").count() > 1
 
@@ -163,3 +167,74 @@ def test_the_accessibility_check_can_fail(page):
     page.set_content('<html><body><img src="data:,"><button></button></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page)
+
+
+# The main navigation --------------------------------------------------------------------------
+
+
+def open_menus_are_within_the_screen(page: Any) -> None:
+    nav = page.get_by_role("navigation", name=label("Main"))
+    for summary in nav.locator("details > summary").all():
+        summary.click()
+        assert summary.locator("xpath=..").get_attribute("open") is not None
+        menu = summary.locator("xpath=../ul")
+        box = menu.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        no_horizontal_scroll(page)
+        summary.click()  # closes it again
+
+
+@pytest.mark.parametrize("login", ["admin", "zhangwei", WORKER_MOBILE])
+def test_the_bar_fits_a_360_px_screen_and_a_menu_leads_to_its_page(visit, page, login):
+    page.set_viewport_size(PHONE)
+    log_in(visit, login)
+    no_horizontal_scroll(page)
+    open_menus_are_within_the_screen(page)
+
+    funds = nav_link(page, label("Funds"))
+    assert funds.is_visible()
+    assert_accessible(page)  # with a menu open
+    page = visit.follow(funds)
+    assert urlsplit(page.url).path == "/funds/"
+    nav = page.get_by_role("navigation", name=label("Main"))
+    # The menus are closed again on the new page; the current one says so on its button.
+    funds = page.get_by_role("link", name=label("Funds"), exact=True, include_hidden=True)
+    assert nav.locator("details").filter(has=funds).count() == 1
+    assert nav.locator("a[aria-current=page]").text_content() == label("Funds")
+    group = nav.locator("details").filter(has=funds)
+    assert group.locator("summary").get_attribute("aria-current") == "true"
+    no_horizontal_scroll(page)
+
+
+def test_a_menu_opens_from_the_keyboard(visit, page):
+    log_in(visit, "zhangwei")
+    nav = page.get_by_role("navigation", name=label("Main"))
+    my_cases = nav.get_by_role("link", name=label("My cases"), exact=True)
+    assert not my_cases.is_visible()
+
+    nav.locator("details > summary").first.focus()
+    page.keyboard.press("Enter")
+    assert my_cases.is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == label("My cases")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == "/cases/"
+
+
+def test_the_bar_works_without_javascript(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", java_script_enabled=False, viewport=PHONE
+    )
+    try:
+        page = context.new_page()
+        page.goto("/")
+        nav = page.get_by_role("navigation", name=label("Main"))
+        notices = nav.get_by_role("link", name=label("Notices"), exact=True)
+        nav.locator("details > summary").first.click()
+        assert notices.is_visible()
+        notices.click()
+        page.wait_for_url("**/publicity/")
+        no_horizontal_scroll(page)
+    finally:
+        context.close()
