@@ -256,6 +256,12 @@ def _claim() -> Intake | None:
     return queued.first()
 
 
+def _told(intake: Intake, actor: User) -> list[User]:
+    """Who hears how a queued report went: its sender, unless an Open311 client's service user
+    (nobody reads its notifications; the client asks GET tokens/{token})."""
+    return [] if intake.report.get("channel") == Channel.OPEN311 else [actor]
+
+
 def _reject(intake: Intake, actor: User, errors: dict[str, Any], now: Any) -> None:
     intake.state = IntakeState.REJECTED
     intake.errors = {key: [str(m) for m in messages] for key, messages in errors.items()}
@@ -269,7 +275,7 @@ def _reject(intake: Intake, actor: User, errors: dict[str, Any], now: Any) -> No
         after={"state": intake.state, "errors": intake.errors},
     )
     notify(
-        recipients=[actor],
+        recipients=_told(intake, actor),
         kind="case.update",
         title=_("Your report could not be registered: %(title)s")
         % {"title": intake.report.get("title", "")},
@@ -326,7 +332,7 @@ def intake_register_next() -> str | None:
             intake.save(update_fields=["attempts"])
             return "failed"
         notify(
-            recipients=[actor],
+            recipients=_told(intake, actor),
             kind="case.update",
             title=_("Your report was registered as case %(number)s: %(title)s")
             % {"number": case.number, "title": case.title},

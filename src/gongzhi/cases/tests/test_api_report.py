@@ -13,7 +13,7 @@ from gongzhi.api.tests.conftest import assert_error
 from gongzhi.cases.models import Case, CasePhoto
 from gongzhi.core import clock
 
-from .conftest import MONDAY_MORNING, category, png_bytes
+from .conftest import MONDAY_MORNING, category, png_bytes, report_json
 
 pytestmark = pytest.mark.django_db
 # The API tests' clients: `api` (anonymous) and `api_as(user)` (with the user's token).
@@ -23,15 +23,7 @@ URL = "/api/v1/cases/"
 
 
 def _report(building, **overrides):
-    data = {
-        "category": "property",
-        "nature": "help",
-        "title": "电梯停了三天",
-        "description": "1栋2单元电梯停运三天，老人上下楼困难。",
-        "place": building.pk,
-    }
-    data.update(overrides)
-    return data
+    return report_json(building, **overrides)
 
 
 def test_a_resident_reports_in_json_and_the_case_is_routed(api_as, resident, building):

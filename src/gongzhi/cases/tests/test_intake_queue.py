@@ -20,7 +20,7 @@ from gongzhi.cases.models import Case, Intake
 from gongzhi.core import clock
 from gongzhi.core.models import AuditEntry, Notification
 
-from .conftest import MONDAY_MORNING, category, png_bytes
+from .conftest import MONDAY_MORNING, category, png_bytes, report_json
 
 pytestmark = pytest.mark.django_db
 api, api_as = api_fixtures.api, api_fixtures.api_as
@@ -30,16 +30,7 @@ ASYNC = {"HTTP_PREFER": "respond-async"}
 
 
 def _report(building, **overrides):
-    data = {
-        "category": "property",
-        "nature": "help",
-        "title": "电梯停了三天",
-        "description": "1栋2单元电梯停运三天，老人上下楼困难。",
-        "place": building.pk,
-        "answers": {"unit_no": "2单元", "since": "week"},
-    }
-    data.update(overrides)
-    return data
+    return report_json(building, **{"answers": {"unit_no": "2单元", "since": "week"}, **overrides})
 
 
 def _queue(client, building, **overrides):

@@ -13,7 +13,7 @@ from gongzhi.api.tests import conftest as api_fixtures
 from gongzhi.cases.models import RoutingRule
 from gongzhi.core import clock
 
-from .conftest import MONDAY_MORNING, png_bytes
+from .conftest import MONDAY_MORNING, png_bytes, report_json
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unlimited")]
 api_as, unlimited = api_fixtures.api_as, api_fixtures.unlimited
@@ -29,19 +29,13 @@ AGENT_REGISTRATION_QUERIES = 24
 
 
 def _report(building, **overrides):
-    data = {
-        "category": "property",
-        "nature": "help",
-        "title": "电梯停了三天",
-        "description": "1栋2单元电梯停运三天，老人上下楼困难。",
-        "place": building.pk,
+    extra = {
         "answers": {"unit_no": "2单元", "since": "week"},
         "latitude": "30.7",
         "longitude": "104.012345",
         "address": "  1栋2单元  ",
     }
-    data.update(overrides)
-    return data
+    return report_json(building, **{**extra, **overrides})
 
 
 def _post_then_get(client, data, fmt="json"):

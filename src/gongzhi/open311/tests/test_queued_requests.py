@@ -8,6 +8,7 @@ import pytest
 from gongzhi.cases import intake
 from gongzhi.cases.models import Case, Intake
 from gongzhi.cases.tests.conftest import png_bytes
+from gongzhi.core.models import Notification
 from gongzhi.open311.tests.conftest import parsed, report_data
 
 ASYNC = {"HTTP_PREFER": "respond-async"}
@@ -32,6 +33,8 @@ def test_a_queued_request_gets_a_token_then_its_id(o311, key, bounded, property_
     assert waiting[0]["token"] == token and "service_request_id" not in waiting[0]
 
     assert intake.intake_register_queued()["registered"] == 1
+    # The client asks GET tokens/{token}: its service user gets no notification.
+    assert not Notification.objects.filter(recipient=key.key.user).exists()
 
     case = Case.objects.get(intake__pk=token)
     assert case.channel == "open311" and case.reporter == key.key.user
