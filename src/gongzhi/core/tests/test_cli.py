@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from gongzhi.demo.data import DEMO_PASSWORD
 
 GONGZHI = [sys.executable, "-m", "gongzhi.cli"]
 
@@ -66,6 +69,17 @@ def test_demo_loads_once_serves_the_site_and_keeps_its_secret(tmp_path):
             )
 
     before = counts()
+    again = subprocess.run(
+        [*GONGZHI, "demo", "--no-serve", "--history", "30"],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr
+    assert counts() == before, "a second demo run must add nothing"
+
+    # Served, with the worker beside the site: a queued report becomes a case within seconds.
     port = _free_port()
     server = subprocess.Popen(
         [*GONGZHI, "demo", "--port", str(port)],
@@ -91,11 +105,54 @@ def test_demo_loads_once_serves_the_site_and_keeps_its_secret(tmp_path):
             f"http://127.0.0.1:{port}/static/web/gongzhi{css}", timeout=5
         ) as response:
             assert response.status == 200
+        assert _queued_report_is_registered(port), "the demo's worker registered nothing"
+        found = subprocess.run(
+            ["pgrep", "-P", str(server.pid), "-f", "gongzhi.cli worker"],
+            capture_output=True,
+            text=True,
+        )
+        worker_pids = [int(pid) for pid in found.stdout.split()]
+        assert len(worker_pids) == 1, found
     finally:
         server.terminate()
         server.wait(timeout=30)
-    assert counts() == before, "a second demo run must add nothing"
     assert (data_dir / "secret_key").read_text() == secret
+    # Stopping the demo stops its worker too.
+    time.sleep(1)
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker_pids[0], 0)
+
+
+def _api(port: int, path: str, body: dict | None = None, token: str = "", **headers: str) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/{path}",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json", **headers}
+        | ({"Authorization": f"Token {token}"} if token else {}),
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _queued_report_is_registered(port: int) -> bool:
+    token = _api(port, "auth/token/", {"username": "zhangwei", "password": DEMO_PASSWORD})["token"]
+    place = _api(port, "me/", token=token)["grants"][0]["place"]
+    report = {
+        "category": "property.leak",
+        "nature": "complaint",
+        "title": "楼道渗水",
+        "description": "2栋3楼楼道天花板一直渗水",
+        "place": place if isinstance(place, int) else place["id"],
+    }
+    queued = _api(port, "cases/", report, token=token, Prefer="respond-async")
+    assert queued["state"] == "queued"
+    path = queued["url"].split("/api/v1/", 1)[1]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if _api(port, path, token=token)["state"] == "registered":
+            return True
+        time.sleep(0.5)
+    return False
 
 
 def test_help_lists_the_operator_commands(tmp_path):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--no-serve", action="store_true", help="load the data, then stop")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="serve without the background worker (run `gongzhi worker` yourself)",
+        )
         parser.add_argument(
             "--history",
             type=int,
@@ -55,6 +62,21 @@ class Command(BaseCommand):
             )
         if options["no_serve"]:
             return
-        call_command(
-            "serve", host=options["host"], port=options["port"], workers=options["workers"]
+        # The background worker beside the site: queued reports, notifications, the deadline
+        # sweep and the other periodic jobs. It inherits this process's environment (data dir).
+        worker = (
+            None
+            if options["no_worker"]
+            else subprocess.Popen([sys.executable, "-m", "gongzhi.cli", "worker"])
         )
+        try:
+            call_command(
+                "serve", host=options["host"], port=options["port"], workers=options["workers"]
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
