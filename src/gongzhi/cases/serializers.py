@@ -706,12 +706,32 @@ class CatalogCategoryField(CategoryField):
         return category
 
 
+class KnownPlaceField(serializers.IntegerField):
+    """A place's id that exists, checked against the places this process has seen (a query the
+    first time only; see intake.place_exists), with PrimaryKeyRelatedField's message."""
+
+    default_error_messages = {
+        **serializers.IntegerField.default_error_messages,
+        "does_not_exist": serializers.PrimaryKeyRelatedField.default_error_messages[
+            "does_not_exist"
+        ],
+    }
+
+    def to_internal_value(self, data: Any) -> int:
+        from gongzhi.cases.intake import place_exists
+
+        value = int(super().to_internal_value(data))
+        if 1 <= value <= MAX_ID and not place_exists(value):
+            self.fail("does_not_exist", pk_value=value)
+        return value
+
+
 class IntakeReportSerializer(ReportFieldsSerializer):
     """A resident's own report for the intake queue, read without queries: the category from
-    the per-process catalog, the place's id as given (the service checks that it exists)."""
+    the per-process catalog, the place from the places seen to exist."""
 
     category = CatalogCategoryField(help_text="The category's code (e.g. property.elevator) or id.")
-    place = serializers.IntegerField(
+    place = KnownPlaceField(
         min_value=1, max_value=MAX_ID, help_text="Where: a place's id (building, courtyard, …)."
     )
     channel = serializers.ChoiceField(

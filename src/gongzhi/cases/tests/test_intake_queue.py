@@ -100,23 +100,17 @@ def test_the_queue_checks_what_a_report_at_once_checks_and_keeps_nothing_wrong(
         **ASYNC,
     )
     fields = assert_error(response, 400, "invalid")["fields"]
-    assert set(fields) == {"category", "nature", "title", "description", "latitude"}
+    assert set(fields) == {"category", "nature", "title", "description", "place", "latitude"}
 
-    # The services' rules: a required question unanswered, an unknown one, a place that is not.
+    # The services' rules: a required question unanswered and an unknown one.
     response = client.post(
         URL,
-        _report(
-            building,
-            category="security",
-            nature="tip_off",
-            answers={"weapon": "knife"},
-            place=987654321,
-        ),
+        _report(building, category="security", nature="tip_off", answers={"weapon": "knife"}),
         format="json",
         **ASYNC,
     )
     fields = assert_error(response, 400, "invalid")["fields"]
-    assert set(fields) == {"answers.ongoing", "answers.weapon", "place"}
+    assert set(fields) == {"answers.ongoing", "answers.weapon"}
     assert Intake.objects.count() == queued
 
 
