@@ -8,8 +8,8 @@ module's grant caches) reaches another request.
 
 Revoking a token or changing a user (deactivating them, say) takes effect at once in the
 process where it happens — saving or deleting a user or a token clears what was remembered —
-and in the other processes within those seconds: the same bound JWT-style APIs accept for a
-token's whole lifetime. Only successful look-ups are remembered; a wrong token always costs
+and in the other processes within those seconds (a signed JWT, by comparison, stays valid
+for its whole lifetime). Only successful look-ups are remembered; a wrong token always costs
 the query.
 """
 

@@ -305,8 +305,6 @@ def _may_queue(request: Request) -> bool:
 
 def _queue_report(request: Request) -> Response:
     data = _parse(s.IntakeReportSerializer, request)
-    for unused in ("photos", "on_behalf_of"):
-        data.pop(unused, None)
     queued = intake.intake_accept(actor=_user(request), place_id=data.pop("place"), **data)
     body = s.IntakeSerializer(queued, context={"request": request}).data
     headers = {"Location": body["url"], "Preference-Applied": "respond-async"}

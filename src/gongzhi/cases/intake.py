@@ -108,17 +108,25 @@ def place_exists(place_id: int) -> bool:
     return True
 
 
-def caches_clear(**_kwargs: Any) -> None:
+def catalog_clear(**_kwargs: Any) -> None:
     global _catalog
     _catalog = None
+
+
+def places_forget(**_kwargs: Any) -> None:
     _known_places.clear()
 
 
-for _model in (Category, CategoryQuestion, Place):
-    post_save.connect(caches_clear, sender=_model, dispatch_uid=f"intake-cache-{_model.__name__}")
-    post_delete.connect(
-        caches_clear, sender=_model, dispatch_uid=f"intake-cache-del-{_model.__name__}"
-    )
+def caches_clear() -> None:
+    catalog_clear()
+    places_forget()
+
+
+for _model, _clear in ((Category, catalog_clear), (CategoryQuestion, catalog_clear)):
+    post_save.connect(_clear, sender=_model, dispatch_uid=f"intake-cache-{_model.__name__}")
+    post_delete.connect(_clear, sender=_model, dispatch_uid=f"intake-cache-del-{_model.__name__}")
+# A place's save cannot make an id stop existing; only a deletion can.
+post_delete.connect(places_forget, sender=Place, dispatch_uid="intake-cache-del-Place")
 
 
 # ---------------------------------------------------------------- accept
@@ -234,17 +242,11 @@ def _arguments(report: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise InvalidInput(fields=errors)
     coordinates = {
-        key: None if report.get(key) is None else Decimal(report[key])
+        key: None if report[key] is None else Decimal(report[key])
         for key in ("latitude", "longitude")
     }
-    text_keys = ("channel", "nature", "urgency", "title", "description", "answers", "address")
-    contact_keys = ("contact_name", "contact_phone", "contact_detail", "reporter_may_be_named")
-    return {
-        "category": category,
-        "place": place,
-        **coordinates,
-        **{key: report[key] for key in text_keys + contact_keys},
-    }
+    # The rest is stored as `case_report` takes it (see intake_accept).
+    return {**report, "category": category, "place": place, **coordinates}
 
 
 def _claim() -> Intake | None:
@@ -325,7 +327,13 @@ def intake_register_next() -> str | None:
                 _reject(
                     intake,
                     actor,
-                    {"report": [_("It could not be registered; staff have been told.")]},
+                    {
+                        "report": [
+                            _(
+                                "It could not be registered because of a fault on our side; please send it again."
+                            )
+                        ]
+                    },
                     now,
                 )
                 return "rejected"

@@ -85,12 +85,18 @@ class CategoryField(serializers.Field):  # type: ignore[type-arg]
         if "\x00" in value:  # no code holds one, and PostgreSQL refuses it in a query
             self.fail("does_not_exist", slug_name="code", value=value.replace("\x00", "")[:60])
         if value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID:
-            category = Category.objects.filter(pk=int(value)).first()
+            category = self.by_id(int(value))
         else:
-            category = Category.objects.filter(code=value).first()
+            category = self.by_code(value)
         if category is None:
             self.fail("does_not_exist", slug_name="code", value=value[:60])
         return category
+
+    def by_id(self, pk: int) -> Category | None:
+        return Category.objects.filter(pk=pk).first()
+
+    def by_code(self, code: str) -> Category | None:
+        return Category.objects.filter(code=code).first()
 
     def to_representation(self, value: Any) -> str:
         return str(value.code)
@@ -692,18 +698,15 @@ class CaseReportSerializer(ReportFieldsSerializer):
 class CatalogCategoryField(CategoryField):
     """A category by code or id, from the intake's per-process catalog (no query)."""
 
-    def to_internal_value(self, data: Any) -> Category:
+    def by_id(self, pk: int) -> Category | None:
         from gongzhi.cases.intake import catalog
 
-        value = str(data).strip()
-        known = catalog()
-        if value.isdigit() and len(value) <= 19:
-            category = known.by_id.get(int(value))
-        else:
-            category = known.by_code.get(value)
-        if category is None:
-            self.fail("does_not_exist", slug_name="code", value=value.replace("\x00", "")[:60])
-        return category
+        return catalog().by_id.get(pk)
+
+    def by_code(self, code: str) -> Category | None:
+        from gongzhi.cases.intake import catalog
+
+        return catalog().by_code.get(code)
 
 
 class KnownPlaceField(serializers.IntegerField):
