@@ -164,7 +164,7 @@ def wrk(url: str, body: str, token: str, seconds: int, prefer: str = "") -> dict
     }
 
 
-def http_bench(db: str, seconds: int, workers: int) -> None:
+def http_bench(db: str, seconds: int, workers: int, threads: int) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="gongzhi-bench-"))
     env = env_for(db, data_dir)
     info = prepare(db, env)
@@ -180,7 +180,7 @@ def http_bench(db: str, seconds: int, workers: int) -> None:
             "--workers",
             str(workers),
             "--threads",
-            "1",
+            str(threads),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -218,7 +218,7 @@ def http_bench(db: str, seconds: int, workers: int) -> None:
             server.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
     print(
-        f"\n== HTTP on {db} (gunicorn {workers} workers, wrk 2 threads × 8 connections, {seconds} s)"
+        f"\n== HTTP on {db} (gunicorn {workers} workers × {threads} threads, wrk 2 threads × 8 connections, {seconds} s)"
     )
     for name, r in (
         ("floor (insert one row)", floor),
@@ -414,6 +414,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker (1: a worker waits while the database writes; more: the "
+        "server is bound by CPU alone, see README)",
+    )
+    parser.add_argument(
         "--cases", type=int, default=1_000_000, help="cases for the query benchmark (0: skip)"
     )
     parser.add_argument("--runs", type=int, default=50)
@@ -423,7 +430,7 @@ def main() -> None:
     if args.only != "scale":
         if not shutil.which("wrk"):
             sys.exit("wrk is needed on the PATH: apt-get install wrk")
-        http_bench(args.db, args.seconds, args.workers)
+        http_bench(args.db, args.seconds, args.workers, args.threads)
     elif args.db == "postgres" and not pg_exists():
         prepare(args.db, env_for(args.db, Path(tempfile.mkdtemp(prefix="gongzhi-bench-"))))
     if args.cases and args.db == "postgres" and args.only != "http":

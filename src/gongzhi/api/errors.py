@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import defaults
 from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -137,6 +138,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         response.data = error_body(_code_of(exc), str(exc.detail))
     return response
+
+
+def error_response(exc: Exception, context: dict[str, Any]) -> HttpResponse:
+    """An error answered as JSON outside an APIView (cases/fast_intake.py): the body and status
+    `exception_handler` gives, rendered as the API renders it. Anything it does not answer is
+    raised again (a 500, as in a view)."""
+    response = exception_handler(exc, context)
+    if response is None:
+        raise exc
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    return HttpResponse(
+        JSONRenderer().render(response.data),
+        status=response.status_code,
+        content_type="application/json",
+        headers=headers,
+    )
 
 
 def _error_in_format(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:

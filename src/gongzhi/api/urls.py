@@ -13,6 +13,9 @@ from gongzhi.publicity import api_urls as publicity_api_urls
 app_name = "api"
 
 urlpatterns = [
+    # Spliced rather than include()d: one flat list of plain patterns in the "api" namespace.
+    # Cases first: reports are most of the API's requests (patterns are tried in order).
+    *cases_api_urls.urlpatterns,
     path("", views.ApiRoot.as_view(), name="root"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
@@ -45,8 +48,6 @@ urlpatterns = [
         notification_views.NotificationPreferences.as_view(),
         name="notification-preferences",
     ),
-    # Spliced rather than include()d: one flat list of plain patterns in the "api" namespace.
-    *cases_api_urls.urlpatterns,
     *consultation_api_urls.urlpatterns,
     *duty_api_urls.urlpatterns,
     *fund_api_urls.urlpatterns,

@@ -4,13 +4,14 @@ namespace, before its catch-all 404), so every pattern stays a plain URLPattern.
 from django.urls import path
 
 from gongzhi.cases import apis
+from gongzhi.cases.fast_intake import with_fast_intake
 
 urlpatterns = [
     path(
         "public/places/<int:pk>/cases/", apis.PublicPlaceCases.as_view(), name="public-place-cases"
     ),
     path("categories/", apis.CategoryTree.as_view(), name="category-list"),
-    path("cases/", apis.CaseListCreate.as_view(), name="case-list"),
+    path("cases/", with_fast_intake(apis.CaseListCreate.as_view()), name="case-list"),
     path("cases/<int:pk>/", apis.CaseDetail.as_view(), name="case-detail"),
     path("intake/<uuid:pk>/", apis.IntakeDetail.as_view(), name="intake-detail"),
     path("cases/<int:pk>/dispatch/", apis.CaseDispatch.as_view(), name="case-dispatch"),

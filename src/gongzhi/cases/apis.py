@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from gongzhi.accounts.models import User
 from gongzhi.accounts.selectors import unit_list
+from gongzhi.api import reuse
 from gongzhi.api.errors import ErrorSerializer
 from gongzhi.api.schema import Documented
 from gongzhi.api.views import place_param, query_params
@@ -293,22 +294,34 @@ class CaseListCreate(Documented, APIView):
 def _may_queue(request: Request) -> bool:
     """respond-async is applied to a resident's own report without photos; other reports are
     registered at once (a preference may be ignored)."""
-    if not intake.prefers_async(request.headers.get("Prefer", "")) or request.FILES:
-        return False
-    data = request.data
+    return intake.prefers_async(request.headers.get("Prefer", "")) and queueable(
+        request.data, files=bool(request.FILES)
+    )
+
+
+def queueable(data: Any, *, files: bool) -> bool:
+    """Whether a report asking to wait in the queue may: one's own (channel web or api, not on
+    someone's behalf), without photos."""
     return (
-        hasattr(data, "get")
+        not files
+        and hasattr(data, "get")
         and str(data.get("channel", Channel.WEB)) in intake.OWN_CHANNELS
         and data.get("on_behalf_of") in (None, "")
     )
 
 
 def _queue_report(request: Request) -> Response:
-    data = _parse(s.IntakeReportSerializer, request)
-    queued = intake.intake_accept(actor=_user(request), place_id=data.pop("place"), **data)
-    body = s.IntakeSerializer(queued, context={"request": request}).data
-    headers = {"Location": body["url"], "Preference-Applied": "respond-async"}
+    body, headers = queue_report(request, _user(request), request.data)
     return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+
+def queue_report(request: Request, actor: User, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check and queue a report: the 202 answer's body and headers. Every queued report passes
+    here (also by cases/fast_intake.py), so its serializers are built once (api/reuse.py)."""
+    fields = reuse.validated(s.IntakeReportSerializer, data)
+    queued = intake.intake_accept(actor=actor, place_id=fields.pop("place"), **fields)
+    body = reuse.represented(s.IntakeSerializer, queued, context={"request": request})
+    return body, {"Location": body["url"], "Preference-Applied": "respond-async"}
 
 
 class IntakeDetail(Documented, APIView):

@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 
 from gongzhi.accounts.models import Unit, User
+from gongzhi.api.reuse import IdentityUrlField
 from gongzhi.api.serializers import MAX_ID, place_id_field
 from gongzhi.cases import workflow
 from gongzhi.cases.choices import (
@@ -754,7 +755,7 @@ class IntakeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     queued report, and a model serializer's field building would be most of that answer.)"""
 
     id = serializers.UUIDField(read_only=True)
-    url = serializers.HyperlinkedIdentityField(view_name="api:intake-detail", read_only=True)
+    url = IdentityUrlField(view_name="api:intake-detail", read_only=True)
     state = serializers.ChoiceField(choices=IntakeState.choices, read_only=True)
     received_at = serializers.DateTimeField(read_only=True)
     processed_at = serializers.DateTimeField(read_only=True, allow_null=True)

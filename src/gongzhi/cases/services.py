@@ -52,6 +52,8 @@ from gongzhi.places.models import Place
 
 MAX_PHOTOS = 9
 STAFF_CHANNELS = {Channel.AGENT, Channel.PHONE, Channel.PATROL}
+# Choices' values as sets: `.values` builds a new list on every call.
+_NATURES, _URGENCIES, _CHANNELS = (frozenset(c.values) for c in (Nature, Urgency, Channel))
 
 
 # ---------------------------------------------------------------- helpers
@@ -224,11 +226,11 @@ def check_report(
         errors["description"] = [_("Please describe the problem.")]
     elif len(description) > 4000:
         errors["description"] = [_("At most 4,000 characters.")]
-    if nature not in Nature.values:
+    if nature not in _NATURES:
         errors["nature"] = [_("Choose what kind of request this is.")]
-    if urgency not in Urgency.values:
+    if urgency not in _URGENCIES:
         errors["urgency"] = [_("Choose an urgency.")]
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         errors["channel"] = [_("Unknown channel.")]
     if not category.is_active:
         errors["category"] = [_("This category is no longer in use.")]
