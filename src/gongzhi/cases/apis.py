@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.http import HttpRequest
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -315,12 +316,15 @@ def _queue_report(request: Request) -> Response:
     return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
-def queue_report(request: Request, actor: User, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
+def queue_report(
+    request: Request | HttpRequest, actor: User, data: Any
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Check and queue a report: the 202 answer's body and headers. Every queued report passes
-    here (also by cases/fast_intake.py), so its serializers are built once (api/reuse.py)."""
+    here (also from cases/fast_intake.py): its serializer is built once (api/reuse.py), its
+    answer built directly (serializers.intake_data)."""
     fields = reuse.validated(s.IntakeReportSerializer, data)
     queued = intake.intake_accept(actor=actor, place_id=fields.pop("place"), **fields)
-    body = reuse.represented(s.IntakeSerializer, queued, context={"request": request})
+    body = s.intake_data(queued, request)
     return body, {"Location": body["url"], "Preference-Applied": "respond-async"}
 
 
@@ -334,7 +338,7 @@ class IntakeDetail(Documented, APIView):
     )
     def get(self, request: Request, pk: uuid.UUID) -> Response:
         queued = intake.intake_get(viewer=request.user, intake_id=pk)
-        return Response(s.IntakeSerializer(queued, context={"request": request}).data)
+        return Response(s.intake_data(queued, request))
 
 
 class CaseDetail(Documented, APIView):

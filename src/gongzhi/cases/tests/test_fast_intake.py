@@ -6,9 +6,12 @@ APIView, so the two can be compared request by request."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import resolve
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
@@ -99,7 +102,7 @@ def test_a_refused_report_is_refused_in_the_same_words(api_as, resident, buildin
     _same_answer(door, apiview)
 
 
-@settings(
+@examples(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -129,7 +132,7 @@ def test_the_door_and_the_apiview_answer_any_report_alike(api_as, resident, buil
 
 
 def test_what_the_door_is_not_sure_of_goes_to_the_apiview(
-    api, api_as, resident, agent, building, monkeypatch
+    api, api_as, resident, agent, building, monkeypatch, settings
 ):
     answered = _through_door(monkeypatch)
     data = report_json(building)
@@ -154,6 +157,22 @@ def test_what_the_door_is_not_sure_of_goes_to_the_apiview(
     xml = client.post(URL, data, format="json", HTTP_ACCEPT="application/xml", **ASYNC)
     assert_error(xml, 406, "not_acceptable")
     assert answered == [None] * 7
+    gbk = client.post(
+        URL,
+        json.dumps({**data, "title": "楼道漏水"}, ensure_ascii=False).encode("gbk"),
+        content_type="application/json; charset=gbk",
+        **ASYNC,
+    )
+    assert gbk.status_code == 202, gbk.content
+    assert client.get(gbk["Location"]).status_code == 200
+    assert Intake.objects.get(pk=gbk.json()["id"]).report["title"] == "楼道漏水"
+
+    # A body larger than Django reads at once (GONGZHI_MAX_FORM_MB): the APIView's answer.
+    limit, settings.DATA_UPLOAD_MAX_MEMORY_SIZE = settings.DATA_UPLOAD_MAX_MEMORY_SIZE, 100
+    big = client.post(URL, {**data, "address": "x" * 150}, format="json", **ASYNC)
+    assert_error(big, 413, "too_large")
+    assert answered[-1] is None
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = limit
 
     # A multipart report without photos is the APIView's too; it may still wait.
     form = {**data, "answers": "{}"}
