@@ -47,8 +47,8 @@ def validated(
 def identity_url(request: Any, view_name: str, key: uuid.UUID) -> str:
     """The absolute URL of a UUID-keyed object's view, as HyperlinkedIdentityField gives it,
     with the path reversed once per view and script prefix: the key takes the place of a
-    stand-in key in that path. (Reversing a namespaced URL was a fifth of a queued report's
-    answer.)"""
+    stand-in key in that path. (Reversing a namespaced URL was more than half the time of a
+    queued report's answer.)"""
     route = (view_name, get_script_prefix())
     path = _paths.get(route)
     if path is None:

@@ -774,8 +774,8 @@ _DATETIME = serializers.DateTimeField()
 
 def intake_data(queued: Intake, request: Any) -> dict[str, Any]:
     """A queued report as IntakeSerializer has it, built directly: every report sent to wait
-    is answered with it, hundreds a second, and DRF's walk over the fields was a tenth of that
-    request. `queued.case` should be selected with it (intake.intake_get)."""
+    is answered with it, hundreds a second, and DRF's walk over the fields was nearly a tenth
+    of that request. `queued.case` should be selected with it (intake.intake_get)."""
     case = queued.case
     return {
         "id": str(queued.pk),
