@@ -164,6 +164,7 @@ def test_what_the_door_is_not_sure_of_goes_to_the_apiview(
         **ASYNC,
     )
     assert gbk.status_code == 202, gbk.content
+    assert answered[-1] is not None  # the door decoded it, in the charset the request named
     assert client.get(gbk["Location"]).status_code == 200
     assert Intake.objects.get(pk=gbk.json()["id"]).report["title"] == "楼道漏水"
 
