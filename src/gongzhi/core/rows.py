@@ -25,7 +25,7 @@ _lock = threading.Lock()
 _statements: dict[tuple[type[Model], str], tuple[str, list[Any]]] = {}
 
 
-def _statement(model: type[Model], using: str, obj: Model) -> tuple[str, list[Any]]:
+def _statement(model: type[Model], using: str) -> tuple[str, list[Any]]:
     key = (model, using)
     statement = _statements.get(key)
     if statement is None:
@@ -36,7 +36,9 @@ def _statement(model: type[Model], using: str, obj: Model) -> tuple[str, list[An
         if any(hasattr(f, "get_placeholder") for f in fields):
             raise TypeError(f"{model.__name__}: a field has its own placeholder")
         query = InsertQuery(model)
-        query.insert_values(fields, [obj])
+        # Compiled from a blank instance: the SQL never depends on a caller's values (plain
+        # values all take the same placeholder; row_insert refuses expressions).
+        query.insert_values(fields, [model()])
         [(sql, _params)] = query.get_compiler(using=using).as_sql()
         with _lock:
             statement = _statements.setdefault(key, (sql, fields))
@@ -45,7 +47,7 @@ def _statement(model: type[Model], using: str, obj: Model) -> tuple[str, list[An
 
 def row_insert(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """INSERT `obj` (a new instance) as `obj.save()` would, with a statement compiled once."""
-    sql, fields = _statement(type(obj), using, obj)
+    sql, fields = _statement(type(obj), using)
     connection = connections[using]
     params = []
     for field in fields:
@@ -53,6 +55,7 @@ def row_insert(obj: Model, *, using: str = DEFAULT_DB_ALIAS) -> None:
         if hasattr(value, "resolve_expression"):
             raise TypeError(f"{field.name}: an expression, which row_insert does not compile")
         params.append(field.get_db_prep_save(value, connection=connection))
+    # Opened as for any query: the connection made and its health checked.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Bound on the server (psycopg's Cursor rather than Django's default ClientCursor):

@@ -48,7 +48,7 @@ def test_the_row_is_the_one_save_writes(resident):
     assert read_back["report"] == REPORT and read_back["received_at"] == at
 
 
-def test_the_statement_is_reused_and_each_row_keeps_its_own_values(resident):
+def test_rows_written_one_after_another_keep_their_own_values(resident):
     keys = [uuid.uuid4() for _ in range(3)]
     for number, key in enumerate(keys):
         row_insert(Intake(id=key, actor=resident, received_at=clock.now(), report={"n": number}))

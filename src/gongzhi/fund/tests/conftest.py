@@ -53,3 +53,17 @@ def fund(worker: User, courtyard: Place) -> Fund:
         counterparty="张伟",
     )
     return fund
+
+
+def submitted(fund, submitter, amount=30_000, receipts=()):
+    """An expense of `amount` fen (lights and labour) submitted by `submitter`."""
+    expense = services.expense_create(
+        actor=submitter,
+        fund=fund,
+        title="楼道灯更换",
+        category="maintenance",
+        payee="金牛区明亮电器维修部",
+        items=[("LED 灯泡 20 个", amount - 5_000), ("人工", 5_000)],
+        receipts=receipts,
+    )
+    return services.expense_submit(actor=submitter, expense=expense)

@@ -19,21 +19,15 @@ from gongzhi.fund.ledger import balance_of, fund_verify
 from gongzhi.fund.models import Entry, Expense
 from gongzhi.fund.workflow import InvalidTransition
 
+from .conftest import submitted
+
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
 def paid(fund, building_head, worker) -> Expense:
-    expense = services.expense_create(
-        actor=building_head,
-        fund=fund,
-        title="楼道灯更换",
-        category="maintenance",
-        payee="金牛区明亮电器维修部",
-        items=[("LED 灯泡 20 个", 25_000), ("人工", 5_000)],
-    )
-    expense = services.expense_submit(actor=building_head, expense=expense)
+    expense = submitted(fund, building_head)
     expense = services.expense_approve(actor=worker, expense=expense)
     return services.expense_pay(actor=worker, expense=expense)
 

@@ -12,6 +12,8 @@ from gongzhi.fund.ledger import balance_of, fund_verify
 from gongzhi.fund.models import Entry
 from gongzhi.fund.workflow import InvalidTransition
 
+from .conftest import submitted
+
 pytestmark = pytest.mark.django_db
 
 
@@ -21,19 +23,6 @@ def png() -> io.BytesIO:
     out.seek(0)
     out.name = "发票.png"
     return out
-
-
-def submitted(fund, submitter, amount=30_000, receipts=()):
-    expense = services.expense_create(
-        actor=submitter,
-        fund=fund,
-        title="楼道灯更换",
-        category="maintenance",
-        payee="金牛区明亮电器维修部",
-        items=[("LED 灯泡 20 个", amount - 5_000), ("人工", 5_000)],
-        receipts=receipts,
-    )
-    return services.expense_submit(actor=submitter, expense=expense)
 
 
 def test_it_walks_draft_submitted_approved_paid_and_posts_the_entry(fund, building_head, worker):
