@@ -16,6 +16,7 @@ from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.core import clock, permissions
 from gongzhi.core.errors import NotFound
 from gongzhi.core.masking import mask_name, mask_phone, mask_text
+from gongzhi.core.validators import is_digits
 from gongzhi.places.selectors import subtree_range
 
 LIST_RELATED = ("category", "place", "unit")
@@ -154,7 +155,7 @@ def _keyset(queryset: QuerySet[Case], after: str | None, size: int) -> Page:
     queryset = queryset.order_by(F("resolve_due_at").asc(nulls_last=True), "id")
     if after:
         stamp, _sep, last_id = after.partition("|")
-        if last_id.isdigit():
+        if is_digits(last_id):
             if stamp:
                 at = dt.datetime.fromisoformat(stamp)
                 queryset = queryset.filter(
@@ -212,7 +213,7 @@ def cases_of_reporter(*, viewer: Any, after: str | None = None, size: int = 30) 
     queryset = with_overdue(Case.objects.filter(reporter_id=viewer.pk)).select_related(
         *LIST_RELATED
     )
-    if after and after.isdigit():
+    if after and is_digits(after):
         queryset = queryset.filter(id__lt=int(after))
     items = list(queryset.order_by("-id")[: size + 1])
     more = len(items) > size

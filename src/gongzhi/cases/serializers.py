@@ -45,6 +45,7 @@ from gongzhi.cases.models import (
     SupervisionNote,
 )
 from gongzhi.cases.services import STAFF_CHANNELS
+from gongzhi.core.validators import is_digits
 from gongzhi.places.models import Place
 
 # ---------------------------------------------------------------- helpers
@@ -86,7 +87,7 @@ class CategoryField(serializers.Field):  # type: ignore[type-arg]
         value = str(data).strip()
         if "\x00" in value:  # no code holds one, and PostgreSQL refuses it in a query
             self.fail("does_not_exist", slug_name="code", value=value.replace("\x00", "")[:60])
-        if value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID:
+        if is_digits(value) and len(value) <= 19 and int(value) <= MAX_ID:
             category = self.by_id(int(value))
         else:
             category = self.by_code(value)
@@ -612,7 +613,7 @@ class CaseFilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
     def validate_after(self, value: str) -> str:
         stamp, separator, last_id = value.partition("|")
-        valid = bool(separator) and last_id.isdigit() and len(last_id) <= 19
+        valid = bool(separator) and is_digits(last_id) and len(last_id) <= 19
         valid = valid and int(last_id) <= MAX_ID
         if valid and stamp:
             try:

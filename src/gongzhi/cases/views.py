@@ -31,6 +31,7 @@ from gongzhi.cases.forms import Catalogue
 from gongzhi.cases.models import Case, ExtensionRequest, SupervisionNote
 from gongzhi.core import clock, permissions
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from gongzhi.core.validators import is_digits
 from gongzhi.places.models import Place
 from gongzhi.web.place_labels import place_labels
 
@@ -68,7 +69,7 @@ def _safe_after(value: str | None) -> str | None:
     if not value:
         return None
     stamp, sep, last_id = value.partition("|")
-    if not sep or not last_id.isdigit():
+    if not sep or not is_digits(last_id):
         return None
     if stamp:
         try:
@@ -160,7 +161,7 @@ def report_hints(request: HttpRequest) -> HttpResponse:
     description = request.GET.get("description", "")[:4000]
     catalogue = Catalogue.build(selectors.categories_for_reporting())
     chosen_id = request.GET.get("category", "")
-    chosen = catalogue.by_id.get(int(chosen_id)) if chosen_id.isdigit() else None
+    chosen = catalogue.by_id.get(int(chosen_id)) if is_digits(chosen_id) else None
     similar: list[Any] = []
     suggestion = None
     if place is not None and (title or description):
@@ -182,7 +183,7 @@ def report_hints(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     after = request.GET.get("after", "")
     page = selectors.cases_of_reporter(
-        viewer=request.user, after=after if after.isdigit() else None, size=PAGE_SIZE
+        viewer=request.user, after=after if is_digits(after) else None, size=PAGE_SIZE
     )
     return render(
         request, "cases/mine.html", {"page": page, "rows": presenters.case_rows(page.items)}
@@ -604,7 +605,7 @@ def supervision_answer(request: HttpRequest, case_id: int, note_id: int) -> Http
 
 
 def _chosen_person(agent: User, value: str) -> User | None:
-    if not value.isdigit():
+    if not is_digits(value):
         return None
     try:
         return person_get(viewer=agent, user_id=int(value))

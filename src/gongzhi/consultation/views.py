@@ -24,6 +24,7 @@ from gongzhi.cases.views import _forbidden
 from gongzhi.consultation import forms, selectors, services, workflow
 from gongzhi.consultation.models import QuestionPhoto
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from gongzhi.core.validators import is_digits
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
 
@@ -36,7 +37,7 @@ def _user(request: HttpRequest) -> User:
 
 def _before(request: HttpRequest) -> int | None:
     value = request.GET.get("before", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if is_digits(value) else None
 
 
 def _visible(request: HttpRequest, question_id: int) -> Any:

@@ -23,6 +23,7 @@ from gongzhi.accounts.models import User
 from gongzhi.core import clock, permissions
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound
 from gongzhi.core.masking import mask_phone
+from gongzhi.core.validators import is_digits
 from gongzhi.duty import forms, inbox, selectors, services, volunteering
 from gongzhi.duty.choices import ServiceState
 from gongzhi.duty.models import Roster, RosterMember, ShiftAssignment, Volunteer
@@ -37,7 +38,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and is_digits(value) else None
 
 
 def _month(request: HttpRequest) -> tuple[dt.date, dt.date]:

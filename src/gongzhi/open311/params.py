@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from gongzhi.core import clock
+from gongzhi.core.validators import is_digits
 
 
 class Open311Error(Exception):
@@ -108,7 +109,7 @@ def positive_int(request: HttpRequest, name: str, default: int, maximum: int) ->
     text = value(request, name)
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1:
+    if not is_digits(text) or int(text) < 1:
         raise Open311Error(400, _("%(name)s must be a positive whole number.") % {"name": name})
     return min(int(text), maximum)
 

@@ -36,6 +36,7 @@ from gongzhi.cases.choices import (
 from gongzhi.cases.models import Case, CaseEvent, Intake
 from gongzhi.core import clock
 from gongzhi.core.errors import InvalidInput, NotFound, NotPermitted
+from gongzhi.core.validators import is_digits
 from gongzhi.open311 import selectors
 from gongzhi.open311.models import PushedUpdate
 from gongzhi.open311.params import Open311Error
@@ -79,7 +80,7 @@ def _within(place: Place, scope: Sequence[Place]) -> bool:
 def place_by_ref(ref: str) -> Place | None:
     """An address_id: a division code, else a place id."""
     place = Place.objects.filter(code=ref, is_active=True).order_by("-code_year", "pk").first()
-    if place is None and ref.isdigit() and len(ref) < 19:
+    if place is None and is_digits(ref) and len(ref) < 19:
         place = Place.objects.filter(pk=int(ref), is_active=True).first()
     return place
 

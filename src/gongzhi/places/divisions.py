@@ -28,6 +28,7 @@ from treebeard.numconv import NumConv
 from gongzhi.core import permissions
 from gongzhi.core.audit import audit_record
 from gongzhi.core.errors import InvalidInput
+from gongzhi.core.validators import is_digits
 from gongzhi.places.choices import CodeSystem, PlaceLevel
 from gongzhi.places.models import Place
 
@@ -119,7 +120,7 @@ def _row_from_item(file_name: str, label: str, item: Any) -> DivisionRow:
             f'{origin} needs a string "code" and a string "name": {_describe_item(item)}.'
         )
     code, name = code.strip(), name.strip()
-    if not (code.isascii() and code.isdigit()) or len(code) not in LEVEL_BY_LENGTH:
+    if not is_digits(code) or len(code) not in LEVEL_BY_LENGTH:
         raise InvalidInput(
             f"{origin} has code {code!r}; a division code has 2, 4, 6, 9 or 12 digits."
         )
@@ -172,7 +173,7 @@ def read_division_files(path: Path) -> list[DivisionRow]:
 
 def check_prefix(prefix: str) -> str:
     prefix = prefix.strip()
-    if not (prefix.isascii() and prefix.isdigit()) or len(prefix) > 12:
+    if not is_digits(prefix) or len(prefix) > 12:
         raise InvalidInput(
             f"The prefix must be 1 to 12 digits, e.g. 5101 for 成都市, not {prefix!r}."
         )

@@ -16,6 +16,7 @@ from shapely.validation import explain_validity
 from gongzhi.core import permissions
 from gongzhi.core.audit import audit_record, snapshot
 from gongzhi.core.errors import InvalidInput
+from gongzhi.core.validators import is_digits
 from gongzhi.places.choices import CodeSystem, PlaceLevel
 from gongzhi.places.models import Place
 
@@ -76,7 +77,7 @@ def _check_code(code: str, code_system: str, exclude_pk: int | None = None) -> N
         return
     if code_system not in CodeSystem.values:
         raise InvalidInput(fields={"code_system": [_("A code needs its code system.")]})
-    if code_system in (CodeSystem.NBS, CodeSystem.MCA) and not (code.isascii() and code.isdigit()):
+    if code_system in (CodeSystem.NBS, CodeSystem.MCA) and not is_digits(code):
         raise InvalidInput(fields={"code": [_("A division code has digits only.")]})
     same = Place.objects.filter(code_system=code_system, code=code)
     if exclude_pk is not None:

@@ -21,6 +21,7 @@ from gongzhi.accounts.models import User
 from gongzhi.cases.forms import AccessibleForm
 from gongzhi.core import clock, permissions
 from gongzhi.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from gongzhi.core.validators import is_digits
 from gongzhi.places.choices import PlaceLevel
 from gongzhi.places.models import Place
 from gongzhi.places.selectors import place_ancestors, subtree_range
@@ -89,7 +90,7 @@ def _archive_place(raw: str, options: list[Place]) -> tuple[Place | None, str]:
     """The place `?under=` names (by id), or None and a message saying why it was ignored."""
     if not raw:
         return None, ""
-    pk = int(raw) if raw.isdigit() and len(raw) <= 18 else 0  # beyond 64 bits: no such place
+    pk = int(raw) if is_digits(raw) and len(raw) <= 18 else 0  # beyond 64 bits: no such place
     place = next((p for p in options if p.pk == pk), None)
     if place is None and pk:
         place = Place.objects.filter(pk=pk).first()  # a place without notices, e.g. a district
@@ -267,7 +268,7 @@ def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None]:
 @require_GET
 def programme(request: HttpRequest) -> HttpResponse:
     place_id = request.GET.get("place", "")
-    place = Place.objects.filter(pk=int(place_id)).first() if place_id.isdigit() else None
+    place = Place.objects.filter(pk=int(place_id)).first() if is_digits(place_id) else None
     place = place or Place.objects.filter(depth=1).order_by("path").first()
     if place is None:
         raise Http404
@@ -472,7 +473,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if not places:
         return _forbidden(request)
     project_id = request.GET.get("project", "")
-    project = Project.objects.filter(pk=int(project_id)).first() if project_id.isdigit() else None
+    project = Project.objects.filter(pk=int(project_id)).first() if is_digits(project_id) else None
     initial: dict[str, Any] = {
         "period_days": periods.default_days(),
         "period_unit": periods.default_unit(),

@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from gongzhi.core.validators import is_digits
+
 PAGE_SIZE = 50
 
 
@@ -27,7 +29,7 @@ def keyset_page(
 ) -> KeysetPage:
     after = request.GET.get("after")
     qs = queryset.order_by(f"-{key}" if descending else key)
-    if after and after.isdigit():
+    if after and is_digits(after):
         qs = qs.filter(**{f"{key}__lt" if descending else f"{key}__gt": int(after)})
     items = list(qs[: size + 1])
     more = len(items) > size

@@ -16,6 +16,7 @@ from gongzhi.accounts.selectors import person_contact, person_get, person_list
 from gongzhi.core import notifications, permissions
 from gongzhi.core.errors import InvalidInput, NotFound
 from gongzhi.core.models import AuditEntry, Notification
+from gongzhi.core.validators import is_digits
 from gongzhi.places.models import Place
 from gongzhi.places.selectors import active_communities, place_ancestors, place_children
 from gongzhi.web.forms import LoginForm, NotificationPreferencesForm
@@ -123,7 +124,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = notifications.notification_list(
         user=request.user,
         unread_only=unread_only,
-        after=int(after) if after.isdigit() else None,
+        after=int(after) if is_digits(after) else None,
         size=notifications.NOTIFICATION_PAGE_SIZE,
     )
     return render(
@@ -154,7 +155,7 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark one (`id`) or all of the user's notifications read."""
     wanted = request.POST.get("id", "")
-    ids = [int(wanted)] if wanted.isdigit() else None
+    ids = [int(wanted)] if is_digits(wanted) else None
     count = notifications.notifications_mark_read(user=request.user, ids=ids)
     if ids is None:
         messages.success(

@@ -16,13 +16,14 @@ from gongzhi.accounts.models import ApiKey, Unit
 from gongzhi.accounts.services import apikey_create, apikey_revoke
 from gongzhi.core import clock, request_context
 from gongzhi.core.errors import DomainError
+from gongzhi.core.validators import is_digits
 from gongzhi.places.models import Place
 
 
 def _place(ref: str) -> Place:
     """A place by its division code, or by its id."""
     place = Place.objects.filter(code=ref).order_by("-code_year", "pk").first()
-    if place is None and ref.isdigit():
+    if place is None and is_digits(ref):
         place = Place.objects.filter(pk=int(ref)).first()
     if place is None:
         raise CommandError(f"No place with the code or id {ref!r}.")
