@@ -243,6 +243,6 @@ def test_the_api_root_lists_the_case_endpoints(api):
 
 @pytest.mark.parametrize("odd", ["²", "٣", "1²"])
 def test_digits_other_than_ascii_are_refused_not_a_crash(api_as, resident, odd):
-    """"²" is a digit to str.isdigit but not to int(): once a 500 the fuzzer found."""
+    """A digit to str.isdigit, such as "²", that int() refuses: once a 500 the fuzzer found."""
     response = api_as(resident).get("/api/v1/cases/", {"category": odd})
     assert_error(response, 400, "invalid")
